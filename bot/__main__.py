@@ -1,0 +1,95 @@
+"""Command line: ``python -m bot`` runs the bot; subcommands look after its database.
+
+Every expected failure (a missing setting, a broken template, an out-of-date database, a token
+Telegram refuses) ends with one plain line on stderr and a non-zero exit, never a traceback
+and never the token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+from bot.prompts import PromptsError
+from bot.storage import SchemaOutOfDateError, create_database_engine
+from bot.storage.database import alembic_config, upgrade_to_latest
+
+EXPECTED_FAILURES = (ConfigError, PromptsError, SchemaOutOfDateError)
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(arguments.action(settings, arguments) or 0)
+    except EXPECTED_FAILURES as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def run(settings: Settings, _arguments: argparse.Namespace) -> int:
+    token = settings.require_token()
+    configure_logging(settings.log_level, secrets=[token])
+    application = build_application(settings, SystemClock(), token=token)
+    log.info("starting in polling mode")
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "error: Telegram did not accept TELEGRAM_BOT_TOKEN; check it with @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        print(
+            f"error: could not reach the Telegram Bot API ({type(error).__name__}).",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
+    upgrade_to_latest(create_database_engine(settings.database_url))
+    print("The database schema is up to date.")
+    return 0
+
+
+def db_revision(settings: Settings, arguments: argparse.Namespace) -> int:
+    """Write a migration for the model changes, compared against an up-to-date database."""
+    from alembic import command
+
+    engine = create_database_engine(settings.database_url)
+    upgrade_to_latest(engine)
+    command.revision(alembic_config(engine), message=arguments.message, autogenerate=True)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    parser.set_defaults(action=run)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (the default)").set_defaults(action=run)
+    database = commands.add_parser("db", help="look after the database schema")
+    database_commands = database.add_subparsers(title="database commands", required=True)
+    database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(
+        action=db_upgrade
+    )
+    revision = database_commands.add_parser("revision", help="write a migration for model changes")
+    revision.add_argument("-m", "--message", required=True, help="what the migration changes")
+    revision.set_defaults(action=db_revision)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

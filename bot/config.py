@@ -1,0 +1,122 @@
+"""Every setting, loaded and validated once.
+
+Settings come from the environment and an optional ``.env`` file (pydantic-settings does the
+reading and type coercion). Errors are reduced to one line per setting that never repeats the
+value given, because the value may be the bot token.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is safe to print and names no secret."""
+
+
+class Settings(BaseSettings):
+    """The deployment's configuration; see ``.env.example`` for what each setting means."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = "sqlite:///data/bot.db"
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    default_timezone: str = "UTC"
+    log_level: LogLevel = "INFO"
+    prompts_dir: Path = Field(default=REPOSITORY_ROOT / "prompts")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_looks_like_a_token(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(raw, str) or not TOKEN_PATTERN.match(raw.strip()):
+            raise ValueError(
+                "does not look like a bot token (expected digits, a colon and a long code, "
+                "as given by @BotFather)"
+            )
+        return raw.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL such as sqlite:///data/bot.db") from None
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _is_http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _is_iana_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not an IANA time zone name such as Europe/Berlin") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("prompts_dir", mode="before")
+    @classmethod
+    def _empty_means_default(cls, value: object) -> object:
+        return REPOSITORY_ROOT / "prompts" if value in ("", None) else value
+
+    @field_validator("prompts_dir")
+    @classmethod
+    def _prompts_dir_exists(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError("is not a folder")
+        return value
+
+    def require_token(self) -> str:
+        """The token, or a ConfigError explaining how to provide one."""
+        if self.telegram_bot_token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env "
+                "(see .env.example), or try the bot without one: python -m bot console"
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:
+    """Read the settings once, turning validation errors into one safe line."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    """One line naming each bad setting and what is wrong, never the value given."""
+    problems = []
+    for problem in error.errors(include_input=False, include_url=False):
+        name = "_".join(str(part) for part in problem["loc"]).upper() or "settings"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name} {message}")
+    return "Configuration problem: " + "; ".join(problems)

@@ -1,0 +1,24 @@
+"""The steps of the bot's multi-step exchanges, stored with each patient's conversation."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    IDLE = "idle"
+    ONBOARDING_TIMEZONE = "onboarding_timezone"
+    ONBOARDING_CHECKIN_TIME = "onboarding_checkin_time"
+    SETTINGS_TIMEZONE = "settings_timezone"
+    SETTINGS_CHECKIN_TIME = "settings_checkin_time"
+    CHECKIN_REPLACE = "checkin_replace"
+    CHECKIN_MOOD = "checkin_mood"
+    CHECKIN_PAIN = "checkin_pain"
+    CHECKIN_NOTE = "checkin_note"
+
+
+TIMEZONE_STEPS = frozenset({Step.ONBOARDING_TIMEZONE, Step.SETTINGS_TIMEZONE})
+CHECKIN_TIME_STEPS = frozenset({Step.ONBOARDING_CHECKIN_TIME, Step.SETTINGS_CHECKIN_TIME})
+CHECKIN_STEPS = frozenset(
+    {Step.CHECKIN_REPLACE, Step.CHECKIN_MOOD, Step.CHECKIN_PAIN, Step.CHECKIN_NOTE}
+)

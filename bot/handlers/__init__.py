@@ -1,0 +1,52 @@
+"""Telegram handlers: thin functions that parse an update, call the domain and reply."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers import checkin, errors, fallbacks, onboarding, settings, text
+from bot.handlers.callback_data import Kind, pattern
+from bot.handlers.context import BotContext
+
+Callback = Callable[[Update, BotContext], Awaitable[None]]
+
+COMMANDS: dict[str, Callback] = {
+    "start": onboarding.start,
+    "checkin": checkin.checkin,
+    "settings": settings.settings,
+    "help": fallbacks.help_command,
+}
+BUTTONS: dict[Kind, Callback] = {
+    Kind.CONSENT: onboarding.consent_pressed,
+    Kind.TIMEZONE: onboarding.timezone_pressed,
+    Kind.CHECKIN_TIME: onboarding.checkin_time_pressed,
+    Kind.CHECKIN: checkin.checkin_pressed,
+    Kind.SETTINGS: settings.settings_pressed,
+}
+
+# The bot talks to people one to one; in groups it stays out of the way.
+PRIVATE = filters.ChatType.PRIVATE
+NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
+
+
+def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    for name, callback in COMMANDS.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
+    for kind, callback in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern(kind)))
+    application.add_handler(CallbackQueryHandler(fallbacks.unknown_button))
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, text.text_message)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGE & filters.COMMAND, fallbacks.unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, fallbacks.edited_message)
+    )
+    application.add_handler(MessageHandler(NEW_MESSAGE, fallbacks.unsupported_message))
+    application.add_error_handler(errors.on_error)

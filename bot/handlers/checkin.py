@@ -1,0 +1,111 @@
+"""/checkin: mood, pain and an optional note, by button or typed."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.answers import InvalidAnswer, parse_score
+from bot.domain.steps import CHECKIN_STEPS, Step
+from bot.handlers import keyboards
+from bot.handlers.callback_data import Callback
+from bot.handlers.context import BotContext
+from bot.handlers.guards import live_conversation, ready_patient
+from bot.handlers.questions import ask_step
+from bot.handlers.replies import acknowledge_press, retire_question, send
+from bot.render import Message
+from bot.storage import Conversation, Patient
+
+SCORE_PREFIXES = {
+    Step.CHECKIN_MOOD: keyboards.MOOD_PREFIX,
+    Step.CHECKIN_PAIN: keyboards.PAIN_PREFIX,
+}
+
+
+async def checkin(update: Update, context: BotContext) -> None:
+    patient = await ready_patient(update, context)
+    if patient is None:
+        return
+    started = context.services.checkins.start(patient)
+    await ask_step(update, context, patient, started.conversation)
+
+
+async def checkin_pressed(update: Update, context: BotContext) -> None:
+    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    found = await live_conversation(update, context, callback, CHECKIN_STEPS)
+    if found is None or callback is None:
+        return
+    patient, conversation = found
+    value, step = callback.value, Step(conversation.step)
+    flow = context.services.checkins
+    if step == Step.CHECKIN_REPLACE and value in (keyboards.REPLACE, keyboards.KEEP):
+        await acknowledge_press(update, context)
+        if value == keyboards.KEEP:
+            flow.keep(conversation)
+            await send(update, context, Message.CHECKIN_KEPT)
+            return
+        await ask_step(update, context, patient, flow.replace(conversation))
+    elif step in SCORE_PREFIXES and value.startswith(SCORE_PREFIXES[step]):
+        await acknowledge_press(update, context)
+        await _answer_score(update, context, patient, conversation, value[1:])
+    elif step == Step.CHECKIN_NOTE and value == keyboards.SKIP_NOTE:
+        await acknowledge_press(update, context)
+        await _finish(update, context, patient, conversation, note=None)
+    else:
+        await acknowledge_press(update, context, context.services.prompts.ui.notices.stale_button)
+
+
+async def score_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    text = update.effective_message.text if update.effective_message else ""
+    await _answer_score(update, context, patient, conversation, text or "")
+
+
+async def note_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    text = update.effective_message.text if update.effective_message else None
+    await _finish(update, context, patient, conversation, note=text)
+
+
+async def replace_typed(
+    update: Update, context: BotContext, _patient: Patient, _conversation: Conversation
+) -> None:
+    await send(update, context, Message.USE_BUTTONS)
+
+
+async def _answer_score(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation, text: str
+) -> None:
+    flow = context.services.checkins
+    try:
+        score = parse_score(text)
+        if conversation.step == Step.CHECKIN_MOOD:
+            conversation = flow.answer_mood(conversation, score)
+        else:
+            conversation = flow.answer_pain(conversation, score)
+    except InvalidAnswer as invalid:
+        await send(update, context, Message.SCORE_INVALID, problem=invalid.problem.value)
+        return
+    await ask_step(update, context, patient, conversation)
+
+
+async def _finish(
+    update: Update,
+    context: BotContext,
+    patient: Patient,
+    conversation: Conversation,
+    note: str | None,
+) -> None:
+    await retire_question(update, context, conversation)
+    saved = context.services.checkins.answer_note(patient, conversation, note)
+    await send(
+        update,
+        context,
+        Message.CHECKIN_SAVED,
+        replaced=saved.replaced,
+        mood=saved.checkin.mood,
+        pain=saved.checkin.pain,
+        has_note=saved.checkin.note is not None,
+        comparison=saved.comparison,
+    )

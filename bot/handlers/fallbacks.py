@@ -1,0 +1,32 @@
+"""/help, and a kind answer for everything the bot did not expect: never silence."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.handlers.context import BotContext
+from bot.handlers.replies import acknowledge_press, send
+from bot.render import Message
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    await send(update, context, Message.HELP)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "").split(maxsplit=1)[0].split("@", 1)[0] if text else ""
+    await send(update, context, Message.UNKNOWN_COMMAND, command=command[:40])
+
+
+async def unsupported_message(update: Update, context: BotContext) -> None:
+    await send(update, context, Message.UNSUPPORTED_MESSAGE)
+
+
+async def edited_message(update: Update, context: BotContext) -> None:
+    await send(update, context, Message.EDITED_MESSAGE)
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """A button this bot does not (or no longer) understands, e.g. from an older release."""
+    await acknowledge_press(update, context, context.services.prompts.ui.notices.stale_button)

@@ -1,0 +1,88 @@
+"""Inline keyboards. Labels come from prompts/ui.yaml; payloads from ``Callback``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.answers import SCALE_MAX, SCALE_MIN
+from bot.handlers.callback_data import Callback, Kind
+from bot.handlers.formatting import format_time
+from bot.ui_text import UiText
+
+# Check-in button values.
+REPLACE, KEEP, SKIP_NOTE = "replace", "keep", "skip"
+MOOD_PREFIX, PAIN_PREFIX = "m", "p"
+# Settings button values.
+CHANGE_TIMEZONE, CHANGE_CHECKIN_TIME = "tz", "time"
+ACCEPT, DECLINE = "yes", "no"
+
+
+def _button(label: str, kind: Kind, token: str, value: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=Callback(kind, token, value).encode())
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [list(buttons[start : start + per_row]) for start in range(0, len(buttons), per_row)]
+    )
+
+
+def consent(ui: UiText, version: int) -> InlineKeyboardMarkup:
+    token = str(version)
+    return _rows(
+        [
+            _button(ui.buttons.consent_accept, Kind.CONSENT, token, ACCEPT),
+            _button(ui.buttons.consent_decline, Kind.CONSENT, token, DECLINE),
+        ],
+        per_row=2,
+    )
+
+
+def timezones(ui: UiText, token: str, local_zone: str) -> InlineKeyboardMarkup:
+    """The usual choices, led by the deployment's own zone when it is not one of them."""
+    choices = [(c.label, c.zone) for c in ui.choices.timezones]
+    if local_zone != "UTC" and local_zone not in {zone for _, zone in choices}:
+        choices.insert(0, (local_zone.rsplit("/", 1)[-1].replace("_", " "), local_zone))
+    return _rows([_button(label, Kind.TIMEZONE, token, zone) for label, zone in choices], 2)
+
+
+def checkin_times(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(format_time(t), Kind.CHECKIN_TIME, token, format_time(t))
+            for t in ui.choices.checkin_times
+        ],
+        per_row=3,
+    )
+
+
+def score(token: str, prefix: str) -> InlineKeyboardMarkup:
+    """0-10 in two rows (0-5, 6-10): large enough to tap on a phone."""
+    values = range(SCALE_MIN, SCALE_MAX + 1)
+    return _rows([_button(str(v), Kind.CHECKIN, token, f"{prefix}{v}") for v in values], 6)
+
+
+def skip_note(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows([_button(ui.buttons.note_skip, Kind.CHECKIN, token, SKIP_NOTE)], per_row=1)
+
+
+def replace_or_keep(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.checkin_replace, Kind.CHECKIN, token, REPLACE),
+            _button(ui.buttons.checkin_keep, Kind.CHECKIN, token, KEEP),
+        ],
+        per_row=1,
+    )
+
+
+def settings_menu(ui: UiText) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.change_timezone, Kind.SETTINGS, "", CHANGE_TIMEZONE),
+            _button(ui.buttons.change_checkin_time, Kind.SETTINGS, "", CHANGE_CHECKIN_TIME),
+        ],
+        per_row=1,
+    )

@@ -1,0 +1,171 @@
+"""/start, the consent buttons, and the time zone and check-in time questions."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.domain.answers import InvalidAnswer, parse_time_of_day
+from bot.domain.onboarding import ConsentOutcome, pending_setup_step
+from bot.domain.steps import CHECKIN_TIME_STEPS, TIMEZONE_STEPS
+from bot.domain.timezones import ZoneChoice, is_known_zone, resolve_zone
+from bot.handlers import keyboards
+from bot.handlers.callback_data import Callback
+from bot.handlers.context import BotContext
+from bot.handlers.formatting import format_time, settings_summary
+from bot.handlers.guards import live_conversation, show_consent
+from bot.handlers.questions import ask_step
+from bot.handlers.replies import acknowledge_press, retire_question, send
+from bot.render import Message
+from bot.storage import Conversation, Patient
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Join, carry on with set-up, or, for someone set up already, offer to change settings."""
+    user = update.effective_user
+    if user is None:
+        return
+    onboarding = context.services.onboarding
+    patient = onboarding.find(user.id)
+    if patient is None or onboarding.needs_consent(patient):
+        await show_consent(update, context, patient)
+        return
+    if pending_setup_step(patient) is not None:
+        await ask_step(update, context, patient, onboarding.resume_setup(patient))
+        return
+    await send_settings(update, context, patient, Message.WELCOME_BACK)
+
+
+async def send_settings(
+    update: Update, context: BotContext, patient: Patient, template: Message
+) -> None:
+    services = context.services
+    await send(
+        update,
+        context,
+        template,
+        keyboards.settings_menu(services.prompts.ui),
+        **settings_summary(patient, services.clock.now()),
+    )
+
+
+async def consent_pressed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    callback = Callback.decode(query.data if query else None)
+    if query is None or user is None or chat is None or callback is None:
+        return
+    services = context.services
+    notices = services.prompts.ui.notices
+    version = int(callback.token) if callback.token.isdigit() else 0
+    if callback.value == keyboards.DECLINE:
+        await acknowledge_press(update, context)
+        patient = services.onboarding.decline_consent(user.id, version)
+        await send(update, context, Message.CONSENT_DECLINED, had_data=patient is not None)
+        return
+    answer = services.onboarding.accept_consent(user.id, chat.id, user.first_name, version)
+    if answer.outcome == ConsentOutcome.OUTDATED:
+        await acknowledge_press(update, context, notices.consent_outdated)
+        await show_consent(update, context, answer.patient)
+        return
+    if answer.outcome == ConsentOutcome.ALREADY_GIVEN:
+        await acknowledge_press(update, context, notices.consent_already_given)
+        return
+    await acknowledge_press(update, context, notices.saved)
+    patient = answer.patient
+    assert patient is not None
+    conversation = services.onboarding.resume_setup(patient)
+    if pending_setup_step(patient) is not None:
+        await ask_step(
+            update,
+            context,
+            patient,
+            conversation,
+            just_joined=answer.outcome == ConsentOutcome.JOINED,
+        )
+    else:
+        await send_settings(update, context, patient, Message.WELCOME_BACK)
+
+
+async def timezone_pressed(update: Update, context: BotContext) -> None:
+    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    found = await live_conversation(update, context, callback, TIMEZONE_STEPS)
+    if found is None or callback is None or not is_known_zone(callback.value):
+        return
+    patient, conversation = found
+    await acknowledge_press(update, context)
+    await _save_timezone(update, context, patient, conversation, ZoneChoice(callback.value))
+
+
+async def timezone_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    text = update.effective_message.text if update.effective_message else None
+    choice = resolve_zone(text or "")
+    if choice is None:
+        await send(update, context, Message.TIMEZONE_UNKNOWN, typed=text or "")
+        return
+    await _save_timezone(update, context, patient, conversation, choice)
+
+
+async def _save_timezone(
+    update: Update,
+    context: BotContext,
+    patient: Patient,
+    conversation: Conversation,
+    choice: ZoneChoice,
+) -> None:
+    services = context.services
+    await retire_question(update, context, conversation)
+    patient, conversation = services.onboarding.choose_timezone(patient, conversation, choice)
+    await send(
+        update,
+        context,
+        Message.TIMEZONE_SAVED,
+        fixed_offset=choice.fixed_offset,
+        **settings_summary(patient, services.clock.now()),
+    )
+    await ask_step(update, context, patient, conversation)
+
+
+async def checkin_time_pressed(update: Update, context: BotContext) -> None:
+    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    found = await live_conversation(update, context, callback, CHECKIN_TIME_STEPS)
+    if found is None or callback is None:
+        return
+    patient, conversation = found
+    await acknowledge_press(update, context)
+    await _save_checkin_time(update, context, patient, conversation, callback.value)
+
+
+async def checkin_time_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    text = update.effective_message.text if update.effective_message else ""
+    await _save_checkin_time(update, context, patient, conversation, text or "")
+
+
+async def _save_checkin_time(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation, text: str
+) -> None:
+    services = context.services
+    try:
+        checkin_time = parse_time_of_day(text)
+    except InvalidAnswer:
+        await send(update, context, Message.CHECKIN_TIME_INVALID, typed=text)
+        return
+    await retire_question(update, context, conversation)
+    patient, completed = services.onboarding.choose_checkin_time(
+        patient, conversation, checkin_time
+    )
+    if completed:
+        await send(
+            update,
+            context,
+            Message.ONBOARDING_DONE,
+            **settings_summary(patient, services.clock.now()),
+        )
+    else:
+        await send(
+            update, context, Message.CHECKIN_TIME_SAVED, checkin_time=format_time(checkin_time)
+        )

@@ -1,0 +1,41 @@
+"""Typed text: the answer to whatever the patient is being asked, or a helpful reply."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.domain.onboarding import require_id
+from bot.domain.steps import Step
+from bot.handlers import checkin, onboarding
+from bot.handlers.context import BotContext
+from bot.handlers.guards import consented_patient
+from bot.handlers.replies import send
+from bot.render import Message
+from bot.storage import Conversation, Patient
+
+StepAnswer = Callable[[Update, BotContext, Patient, Conversation], Awaitable[None]]
+
+ANSWERS: dict[Step, StepAnswer] = {
+    Step.ONBOARDING_TIMEZONE: onboarding.timezone_typed,
+    Step.SETTINGS_TIMEZONE: onboarding.timezone_typed,
+    Step.ONBOARDING_CHECKIN_TIME: onboarding.checkin_time_typed,
+    Step.SETTINGS_CHECKIN_TIME: onboarding.checkin_time_typed,
+    Step.CHECKIN_REPLACE: checkin.replace_typed,
+    Step.CHECKIN_MOOD: checkin.score_typed,
+    Step.CHECKIN_PAIN: checkin.score_typed,
+    Step.CHECKIN_NOTE: checkin.note_typed,
+}
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    patient = await consented_patient(update, context)
+    if patient is None:
+        return
+    conversation = context.services.conversations.current(require_id(patient))
+    answer = ANSWERS.get(Step(conversation.step))
+    if answer is None:
+        await send(update, context, Message.UNEXPECTED_TEXT)
+        return
+    await answer(update, context, patient, conversation)

@@ -1,0 +1,90 @@
+"""The Jinja2 environment that turns templates under ``prompts/`` into message text.
+
+Templates are edited by clinicians, so they render in a sandbox, and an unknown variable is an
+error rather than a silent blank. Messages are sent with Telegram's HTML parse mode, so
+autoescaping keeps anything a person typed (a name like ``<b>Al & Co``) from breaking one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+
+class Message(StrEnum):
+    """Every message template the bot sends (``prompts/messages/<name>.html``)."""
+
+    WELCOME = "welcome"
+    CONSENT_UPDATED = "consent_updated"
+    CONSENT_NEEDED = "consent_needed"
+    CONSENT_DECLINED = "consent_declined"
+    ASK_TIMEZONE = "ask_timezone"
+    TIMEZONE_UNKNOWN = "timezone_unknown"
+    TIMEZONE_SAVED = "timezone_saved"
+    ASK_CHECKIN_TIME = "ask_checkin_time"
+    CHECKIN_TIME_INVALID = "checkin_time_invalid"
+    CHECKIN_TIME_SAVED = "checkin_time_saved"
+    ONBOARDING_DONE = "onboarding_done"
+    WELCOME_BACK = "welcome_back"
+    SETTINGS = "settings"
+    FINISH_SETUP_FIRST = "finish_setup_first"
+    CHECKIN_REPLACE_OFFER = "checkin_replace_offer"
+    CHECKIN_KEPT = "checkin_kept"
+    ASK_MOOD = "ask_mood"
+    ASK_PAIN = "ask_pain"
+    ASK_NOTE = "ask_note"
+    SCORE_INVALID = "score_invalid"
+    USE_BUTTONS = "use_buttons"
+    CHECKIN_SAVED = "checkin_saved"
+    HELP = "help"
+    UNKNOWN_COMMAND = "unknown_command"
+    UNEXPECTED_TEXT = "unexpected_text"
+    UNSUPPORTED_MESSAGE = "unsupported_message"
+    EDITED_MESSAGE = "edited_message"
+    ERROR = "error"
+
+
+class Renderer:
+    def __init__(self, prompts_dir: Path, **shared: Any) -> None:
+        """``shared`` values (such as the command list) are visible to every template."""
+        self._environment = SandboxedEnvironment(
+            loader=FileSystemLoader(prompts_dir),
+            undefined=StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._environment.globals.update(shared)
+
+    def message(self, name: Message, **context: Any) -> str:
+        return self._render(f"messages/{name}.html", context)
+
+    def consent(self, version: int, **context: Any) -> str:
+        return self._render(consent_template(version), context)
+
+    def compile_errors(self, names: list[str]) -> list[str]:
+        """Problems that would stop these templates from loading, one line each."""
+        problems = []
+        for name in names:
+            try:
+                self._environment.get_template(name)
+            except TemplateError as error:
+                line = getattr(error, "lineno", None)
+                where = f"prompts/{name}" + (f", line {line}" if line else "")
+                problems.append(f"{where}: {error.message or type(error).__name__}")
+        return problems
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        return self._environment.get_template(name).render(context).strip()
+
+
+def message_template(name: Message) -> str:
+    return f"messages/{name}.html"
+
+
+def consent_template(version: int) -> str:
+    return f"consent/v{version}.html"

@@ -1,0 +1,37 @@
+"""The objects every handler needs, assembled once per application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.checkin_flow import CheckInFlow
+from bot.domain.conversations import Conversations
+from bot.domain.onboarding import Onboarding
+from bot.prompts import Prompts
+from bot.storage import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    store: Store
+    prompts: Prompts
+    conversations: Conversations
+    onboarding: Onboarding
+    checkins: CheckInFlow
+
+
+def build_services(settings: Settings, clock: Clock, store: Store, prompts: Prompts) -> Services:
+    conversations = Conversations(store, clock)
+    return Services(
+        settings=settings,
+        clock=clock,
+        store=store,
+        prompts=prompts,
+        conversations=conversations,
+        onboarding=Onboarding(store, clock, conversations, prompts.consent_version),
+        checkins=CheckInFlow(store, clock, conversations),
+    )

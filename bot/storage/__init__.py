@@ -1,0 +1,16 @@
+"""Storage: the tables, the engine and every query, behind one ``Store``."""
+
+from bot.storage.database import SchemaOutOfDateError, create_database_engine, prepare_schema
+from bot.storage.models import CheckIn, ConsentRecord, Conversation, Patient
+from bot.storage.store import Store
+
+__all__ = [
+    "CheckIn",
+    "ConsentRecord",
+    "Conversation",
+    "Patient",
+    "SchemaOutOfDateError",
+    "Store",
+    "create_database_engine",
+    "prepare_schema",
+]

@@ -1,0 +1,92 @@
+"""The tables. Changes here need an Alembic migration (``python -m bot db revision``).
+
+Telegram ids exceed 32 bits, so they are BigInteger everywhere; every timestamp is UTC
+(``UTCDateTime``); a check-in also keeps the patient's local date, because "today" is local.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, ForeignKey, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import UTCDateTime
+
+# Named constraints let later migrations drop or alter them on PostgreSQL as well as SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Patient(SQLModel, table=True):
+    """Someone who has agreed to the consent text. Nobody is stored before they agree."""
+
+    __tablename__ = "patients"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    first_name: str = Field(max_length=64)
+    consent_version: int
+    consented_at: datetime = Field(sa_type=UTCDateTime)
+    timezone: str | None = Field(default=None, max_length=64)
+    checkin_time: time | None = None
+    onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mood_explained: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ConsentRecord(SQLModel, table=True):
+    """Each yes or no to a version of the consent text: the audit trail, and all a "no" keeps."""
+
+    __tablename__ = "consent_records"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    consent_version: int
+    decision: str = Field(max_length=16)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Conversation(SQLModel, table=True):
+    """Where a patient is in a multi-step exchange, so a restart does not lose their place."""
+
+    __tablename__ = "conversations"
+
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    )
+    step: str = Field(max_length=32)
+    token: str = Field(max_length=16)
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    question_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CheckIn(SQLModel, table=True):
+    """One mood and pain rating per patient per local date."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "local_date", name="uq_checkins_patient_day"),
+        CheckConstraint("mood BETWEEN 0 AND 10", name="mood_range"),
+        CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    local_date: date
+    mood: int
+    pain: int
+    note: str | None = Field(default=None, sa_type=Text)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

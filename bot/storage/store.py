@@ -1,0 +1,104 @@
+"""Every query the bot makes, in one place.
+
+Handlers and domain code call these methods and never build SQL. Each method is one short
+transaction; objects come back detached (``expire_on_commit=False``) so callers can read them
+after the session has closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.storage.models import CheckIn, ConsentRecord, Conversation, Patient
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # Patients -----------------------------------------------------------------------------
+
+    def patient_by_telegram_id(self, telegram_user_id: int) -> Patient | None:
+        with self._session() as session:
+            query = select(Patient).where(Patient.telegram_user_id == telegram_user_id)
+            return session.exec(query).first()
+
+    def save_patient(self, patient: Patient) -> Patient:
+        with self._session() as session:
+            patient = session.merge(patient)
+            session.flush()
+            return patient
+
+    def record_consent(self, record: ConsentRecord) -> None:
+        with self._session() as session:
+            session.add(record)
+
+    def consent_records(self, telegram_user_id: int) -> list[ConsentRecord]:
+        with self._session() as session:
+            query = (
+                select(ConsentRecord)
+                .where(ConsentRecord.telegram_user_id == telegram_user_id)
+                .order_by(col(ConsentRecord.id))
+            )
+            return list(session.exec(query))
+
+    # Conversations ------------------------------------------------------------------------
+
+    def conversation(self, patient_id: int) -> Conversation | None:
+        with self._session() as session:
+            return session.get(Conversation, patient_id)
+
+    def save_conversation(self, conversation: Conversation) -> Conversation:
+        with self._session() as session:
+            return session.merge(conversation)
+
+    # Check-ins ----------------------------------------------------------------------------
+
+    def checkin_on(self, patient_id: int, local_date: date) -> CheckIn | None:
+        with self._session() as session:
+            query = select(CheckIn).where(
+                CheckIn.patient_id == patient_id, CheckIn.local_date == local_date
+            )
+            return session.exec(query).first()
+
+    def save_checkin(self, checkin: CheckIn) -> CheckIn:
+        """Insert, or overwrite the same patient's entry for the same local date."""
+        with self._session() as session:
+            existing = session.exec(
+                select(CheckIn).where(
+                    CheckIn.patient_id == checkin.patient_id,
+                    CheckIn.local_date == checkin.local_date,
+                )
+            ).first()
+            if existing is None:
+                session.add(checkin)
+                session.flush()
+                return checkin
+            existing.mood, existing.pain, existing.note = checkin.mood, checkin.pain, checkin.note
+            existing.updated_at = checkin.updated_at
+            session.flush()
+            return existing
+
+    def checkins_between(self, patient_id: int, first: date, last: date) -> list[CheckIn]:
+        """Check-ins on local dates from ``first`` to ``last`` inclusive, oldest first."""
+        with self._session() as session:
+            query = (
+                select(CheckIn)
+                .where(
+                    CheckIn.patient_id == patient_id,
+                    col(CheckIn.local_date) >= first,
+                    col(CheckIn.local_date) <= last,
+                )
+                .order_by(col(CheckIn.local_date))
+            )
+            return list(session.exec(query))

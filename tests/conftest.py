@@ -1,0 +1,57 @@
+"""Shared fixtures: settings on a temporary database, a manual clock, and the local bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import REPOSITORY_ROOT, Settings, load_settings
+from bot.localbot import LocalBot, Person
+from bot.storage import Store, create_database_engine, prepare_schema
+
+# A Saturday in spring, the day before Europe's clocks go forward (29 March 2026).
+START = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings as a deployment would have them, ignoring any developer's own .env file."""
+    return load_settings(env_file=None, database_url=database_url, log_level="DEBUG")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def store(database_url: str) -> Store:
+    engine = create_database_engine(database_url)
+    prepare_schema(engine)
+    yield Store(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+async def local_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[LocalBot]:
+    async with LocalBot(settings, clock) as running:
+        yield running
+
+
+@pytest.fixture
+def ana(local_bot: LocalBot) -> Person:
+    return local_bot.person(user_id=5_000_000_001, first_name="Ana")
+
+
+@pytest.fixture
+def prompts_dir() -> Path:
+    return REPOSITORY_ROOT / "prompts"

@@ -1,0 +1,128 @@
+"""The files clinicians edit are checked whole before use, and render safely."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.app import check_commands_match
+from bot.domain.checkins import Comparison, Direction, Trend
+from bot.prompts import PromptsError, load_prompts
+from bot.render import Message
+
+HOSTILE_NAME = "<b>Al & Co"
+# Enough variables for every template; each template uses only some of them.
+CONTEXT = {
+    "first_name": HOSTILE_NAME,
+    "zone": "Europe/Berlin",
+    "local_time": "10:00",
+    "checkin_time": "20:00",
+    "just_joined": True,
+    "fixed_offset": True,
+    "typed": "<script>&",
+    "had_data": False,
+    "explain": True,
+    "mood": 6,
+    "pain": 3,
+    "problem": "out_of_range",
+    "replaced": False,
+    "has_note": True,
+    "comparison": Comparison(
+        days=7,
+        entries=3,
+        mood=Trend(6, 4.3, Direction.HIGHER),
+        pain=Trend(3, 3.2, Direction.SAME),
+    ),
+    "command": "/<nope>",
+}
+
+
+@pytest.fixture
+def prompts_copy(tmp_path: Path, prompts_dir: Path) -> Path:
+    copy = tmp_path / "prompts"
+    shutil.copytree(prompts_dir, copy)
+    return copy
+
+
+@pytest.mark.parametrize("template", list(Message))
+def test_every_template_renders_and_escapes_what_people_typed(prompts_dir: Path, template):
+    text = load_prompts(prompts_dir).renderer.message(template, **CONTEXT)
+    assert text.strip()
+    assert len(text) < 4096
+    assert "<script>" not in text
+    assert "<b>Al" not in text
+    assert "<nope>" not in text
+
+
+def test_the_consent_text_covers_what_the_issue_requires(prompts_dir: Path):
+    prompts = load_prompts(prompts_dir)
+    text = prompts.renderer.consent(prompts.consent_version)
+    for required in ("What I keep", "Who can see it", "not end-to-end encrypted",
+                     "not a doctor", "no one watches this chat", "988", "112"):  # fmt: skip
+        assert required in text
+
+
+def test_the_newest_consent_file_is_the_current_version(prompts_copy: Path):
+    assert load_prompts(prompts_copy).consent_version == 1
+    (prompts_copy / "consent" / "v2.html").write_text("New terms. Do you agree?")
+    (prompts_copy / "consent" / "draft.html").write_text("not a version")
+    assert load_prompts(prompts_copy).consent_version == 2
+
+
+def test_a_missing_consent_text_stops_loading(prompts_copy: Path):
+    (prompts_copy / "consent" / "v1.html").unlink()
+    with pytest.raises(PromptsError, match="no consent text"):
+        load_prompts(prompts_copy)
+
+
+def test_a_broken_template_is_named_with_its_line(prompts_copy: Path):
+    (prompts_copy / "messages" / "help.html").write_text("Hello\n{% if %}\n")
+    with pytest.raises(PromptsError, match=r"prompts/messages/help\.html, line 2"):
+        load_prompts(prompts_copy)
+
+
+def test_a_missing_template_is_named(prompts_copy: Path):
+    (prompts_copy / "messages" / "ask_mood.html").unlink()
+    with pytest.raises(PromptsError, match=r"ask_mood\.html"):
+        load_prompts(prompts_copy)
+
+
+def test_an_undefined_variable_is_an_error_not_a_blank(prompts_dir: Path):
+    renderer = load_prompts(prompts_dir).renderer
+    with pytest.raises(Exception, match="first_name"):
+        renderer.message(Message.WELCOME)
+
+
+def test_templates_cannot_reach_python_internals(prompts_copy: Path):
+    from jinja2.exceptions import SecurityError
+
+    (prompts_copy / "messages" / "help.html").write_text("{{ ''.__class__.__mro__ }}")
+    with pytest.raises(SecurityError):
+        load_prompts(prompts_copy).renderer.message(Message.HELP)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("  saved: \"Saved\"\n", ""), "notices.saved: Field required"),
+        (("  note_skip: \"Skip\"\n", "  note_skip: \"Skip\"\n  note_skipp: \"x\"\n"),
+         "buttons.note_skipp: Extra inputs are not permitted"),
+        (("zone: Europe/Dublin", "zone: Europe/Dublinn"), "not an IANA time zone"),
+        (("  help: See everything I can do", "  Help Me: x"), "lower-case"),
+        (("buttons:\n", "buttons:\n  : [\n"), "ui.yaml, line"),
+    ],
+)  # fmt: skip
+def test_ui_yaml_problems_are_named(prompts_copy: Path, change, expected: str):
+    path = prompts_copy / "ui.yaml"
+    old, new = change
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    with pytest.raises(PromptsError, match=expected):
+        load_prompts(prompts_copy)
+
+
+def test_ui_yaml_must_describe_exactly_the_bots_commands(prompts_copy: Path):
+    path = prompts_copy / "ui.yaml"
+    path.write_text(path.read_text().replace("  help: See everything I can do\n", ""))
+    with pytest.raises(PromptsError, match="missing: help"):
+        check_commands_match(load_prompts(prompts_copy))
