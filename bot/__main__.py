@@ -8,9 +8,11 @@ and never the token.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -59,6 +61,17 @@ def run(settings: Settings, _arguments: argparse.Namespace) -> int:
     return 0
 
 
+def console(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.console.runner import run_console
+    from bot.localbot import throwaway_token
+
+    token = throwaway_token()
+    # The terminal is for the chat: only warnings and errors are logged unless asked otherwise.
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    configure_logging(level, secrets=[token])
+    return asyncio.run(run_console(settings, script=arguments.script, token=token))
+
+
 def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     upgrade_to_latest(create_database_engine(settings.database_url))
     print("The database schema is up to date.")
@@ -80,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(action=run)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)").set_defaults(action=run)
+    console_parser = commands.add_parser(
+        "console", help="try the bot in this terminal, with no Telegram account or token"
+    )
+    console_parser.add_argument(
+        "--script", type=Path, metavar="FILE", help="type the lines of FILE instead of the keyboard"
+    )
+    console_parser.set_defaults(action=console)
     database = commands.add_parser("db", help="look after the database schema")
     database_commands = database.add_subparsers(title="database commands", required=True)
     database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -14,6 +16,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
+from telegram.request import HTTPXRequest
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -25,6 +28,8 @@ from bot.storage import Store, create_database_engine, prepare_schema
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 RATE_LIMIT_RETRIES = 3
+LOCAL_POOL_SIZE = 8
+NO_PROXY = {"trust_env": False}
 
 
 def build_application(
@@ -57,12 +62,28 @@ def build_application(
         .post_init(_register_command_menu)
         .post_shutdown(_close_storage)
     )
+    if is_loopback(settings.telegram_api_base_url):
+        # A Bot API on this machine (the emulator, a local server) is reached directly, never
+        # through a proxy that the environment happens to name.
+        builder = builder.request(
+            HTTPXRequest(connection_pool_size=LOCAL_POOL_SIZE, httpx_kwargs=NO_PROXY)
+        ).get_updates_request(HTTPXRequest(httpx_kwargs=NO_PROXY))
     if update_processor is not None:
         builder = builder.concurrent_updates(update_processor)
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     register_handlers(application)
     return application
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_commands_match(prompts: Prompts) -> None:
