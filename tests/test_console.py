@@ -21,7 +21,7 @@ from bot.console.commands import (
     person_id,
 )
 from bot.console.runner import console_settings, read_script, run_console
-from bot.console.transcript import Transcript
+from bot.console.transcript import Transcript, wants_colour
 from bot.localbot import LocalBot
 
 SCRIPT = REPOSITORY_ROOT / "tests" / "scripts" / "onboarding_and_checkin.txt"
@@ -207,3 +207,31 @@ def test_the_committed_script_runs_as_the_readme_shows(tmp_path: Path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Saved: mood 6, pain 4, with your note." in result.stdout
     assert (tmp_path / "data" / "console.db").exists()
+
+
+def test_the_interactive_console_reads_the_keyboard_until_quit(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/start\n#1\n/console-help\n/quit\n/help\n",
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "[1] Yes, I agree  [2] No, thanks" in result.stdout
+    assert "Which time zone are you in?" in result.stdout
+    assert "/as patient NAME" in result.stdout
+    assert "What I can do" not in result.stdout  # nothing after /quit is sent
+    assert "\033[" not in result.stdout  # piped output stays plain
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert wants_colour(Terminal())
+    assert not wants_colour(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(Terminal())

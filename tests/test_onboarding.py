@@ -3,6 +3,8 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.localbot import LocalBot, Person
 from bot.storage import Store
 from tests.journeys import join, texts
@@ -183,69 +185,72 @@ async def test_answered_questions_lose_their_buttons(local_bot, ana: Person):
     assert refreshed.flat_buttons == []
 
 
-async def test_a_new_consent_version_must_be_accepted_before_continuing(
-    settings, clock, prompts_dir: Path, tmp_path: Path
-):
+@pytest.fixture
+async def bot_with_own_prompts(settings, clock, prompts_dir: Path, tmp_path: Path):
+    """A bot reading a copy of prompts/ that a test may change, as a clinic would."""
     prompts = tmp_path / "prompts"
     shutil.copytree(prompts_dir, prompts)
     async with LocalBot(settings.model_copy(update={"prompts_dir": prompts}), clock) as bot:
-        ana = bot.person(5_000_000_001, "Ana")
-        await join(ana)
-        (prompts / "consent" / "v2.html").write_text("<b>New terms.</b> Do you agree?")
-        await bot.restart()
+        yield bot
 
-        replies = await ana.says("/checkin")
-        assert "We've updated how I look after your information" in texts(replies)
-        assert "New terms." in texts(replies)
-        await ana.presses("Yes, I agree")
-        replies = await ana.says("/checkin")
-        assert "How is your mood today?" in texts(replies)
 
-        patient = stored(bot).patient_by_telegram_id(ana.user_id)
-        assert patient.consent_version == 2
-        assert patient.timezone == "Europe/London"  # nothing was lost on the way
-        records = stored(bot).consent_records(ana.user_id)
-        assert [(r.consent_version, r.decision) for r in records] == [
-            (1, "accepted"),
-            (2, "accepted"),
-        ]
+async def publish_new_consent(bot: LocalBot) -> None:
+    """A clinic adds consent v2 and restarts the bot."""
+    consent_dir = bot.settings.prompts_dir / "consent"
+    (consent_dir / "v2.html").write_text("<b>New terms.</b> Do you agree?")
+    await bot.restart()
+
+
+async def test_a_new_consent_version_must_be_accepted_before_continuing(bot_with_own_prompts):
+    bot = bot_with_own_prompts
+    ana = bot.person(5_000_000_001, "Ana")
+    await join(ana)
+    await publish_new_consent(bot)
+    replies = await ana.says("/checkin")
+    assert "We've updated how I look after your information" in texts(replies)
+    assert "New terms." in texts(replies)
+    await ana.presses("Yes, I agree")
+    replies = await ana.says("/checkin")
+    assert "How is your mood today?" in texts(replies)
+
+    patient = stored(bot).patient_by_telegram_id(ana.user_id)
+    assert patient.consent_version == 2
+    assert patient.timezone == "Europe/London"  # nothing was lost on the way
+    records = stored(bot).consent_records(ana.user_id)
+    assert [(r.consent_version, r.decision) for r in records] == [
+        (1, "accepted"),
+        (2, "accepted"),
+    ]
 
 
 async def test_agreeing_to_a_consent_text_that_has_since_changed_shows_the_new_one(
-    settings, clock, prompts_dir: Path, tmp_path: Path
+    bot_with_own_prompts,
 ):
-    prompts = tmp_path / "prompts"
-    shutil.copytree(prompts_dir, prompts)
-    async with LocalBot(settings.model_copy(update={"prompts_dir": prompts}), clock) as bot:
-        ana = bot.person(5_000_000_001, "Ana")
-        await ana.says("/start")
-        old_consent = ana.latest_with_buttons()
-        (prompts / "consent" / "v2.html").write_text("<b>New terms.</b> Do you agree?")
-        await bot.restart()
-
-        replies = await ana.presses("Yes, I agree", message=old_consent)
-        assert "New terms." in texts(replies)
-        assert stored(bot).patient_by_telegram_id(ana.user_id) is None
-        answer = bot.emulator.calls_to("answerCallbackQuery")[-1]
-        assert answer.params.get("text") == "That was an older version. Here is the current one."
+    bot = bot_with_own_prompts
+    ana = bot.person(5_000_000_001, "Ana")
+    await ana.says("/start")
+    old_consent = ana.latest_with_buttons()
+    await publish_new_consent(bot)
+    replies = await ana.presses("Yes, I agree", message=old_consent)
+    assert "New terms." in texts(replies)
+    assert stored(bot).patient_by_telegram_id(ana.user_id) is None
+    answer = bot.emulator.calls_to("answerCallbackQuery")[-1]
+    assert answer.params.get("text") == "That was an older version. Here is the current one."
 
 
 async def test_declining_a_new_version_keeps_earlier_entries_and_records_nothing_new(
-    settings, clock, prompts_dir: Path, tmp_path: Path
+    bot_with_own_prompts,
 ):
-    prompts = tmp_path / "prompts"
-    shutil.copytree(prompts_dir, prompts)
-    async with LocalBot(settings.model_copy(update={"prompts_dir": prompts}), clock) as bot:
-        ana = bot.person(5_000_000_001, "Ana")
-        await join(ana)
-        (prompts / "consent" / "v2.html").write_text("<b>New terms.</b> Do you agree?")
-        await bot.restart()
-        await ana.says("/start")
-        replies = await ana.presses("No, thanks")
-        assert "I won't record anything new" in texts(replies)
-        replies = await ana.says("/checkin")
-        assert "New terms." in texts(replies)
-        assert stored(bot).patient_by_telegram_id(ana.user_id).consent_version == 1
+    bot = bot_with_own_prompts
+    ana = bot.person(5_000_000_001, "Ana")
+    await join(ana)
+    await publish_new_consent(bot)
+    await ana.says("/start")
+    replies = await ana.presses("No, thanks")
+    assert "I won't record anything new" in texts(replies)
+    replies = await ana.says("/checkin")
+    assert "New terms." in texts(replies)
+    assert stored(bot).patient_by_telegram_id(ana.user_id).consent_version == 1
 
 
 async def test_names_that_look_like_html_are_shown_as_typed(local_bot: LocalBot):

@@ -7,9 +7,9 @@ from telegram import Update
 from bot.domain.answers import InvalidAnswer, parse_score
 from bot.domain.steps import CHECKIN_STEPS, Step
 from bot.handlers import keyboards
-from bot.handlers.callback_data import Callback
 from bot.handlers.context import BotContext
 from bot.handlers.guards import live_conversation, ready_patient
+from bot.handlers.incoming import pressed, typed_text
 from bot.handlers.questions import ask_step
 from bot.handlers.replies import acknowledge_press, retire_question, send
 from bot.render import Message
@@ -30,7 +30,7 @@ async def checkin(update: Update, context: BotContext) -> None:
 
 
 async def checkin_pressed(update: Update, context: BotContext) -> None:
-    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    callback = pressed(update)
     found = await live_conversation(update, context, callback, CHECKIN_STEPS)
     if found is None or callback is None:
         return
@@ -57,15 +57,13 @@ async def checkin_pressed(update: Update, context: BotContext) -> None:
 async def score_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
-    text = update.effective_message.text if update.effective_message else ""
-    await _answer_score(update, context, patient, conversation, text or "")
+    await _answer_score(update, context, patient, conversation, typed_text(update))
 
 
 async def note_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
-    text = update.effective_message.text if update.effective_message else None
-    await _finish(update, context, patient, conversation, note=text)
+    await _finish(update, context, patient, conversation, note=typed_text(update))
 
 
 async def replace_typed(

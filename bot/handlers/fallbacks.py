@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.context import BotContext
+from bot.handlers.incoming import typed_text
 from bot.handlers.replies import acknowledge_press, send
 from bot.render import Message
 
@@ -14,8 +15,8 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    text = update.effective_message.text if update.effective_message else ""
-    command = (text or "").split(maxsplit=1)[0].split("@", 1)[0] if text else ""
+    text = typed_text(update)
+    command = text.split(maxsplit=1)[0].split("@", 1)[0] if text.strip() else ""
     await send(update, context, Message.UNKNOWN_COMMAND, command=command[:40])
 
 

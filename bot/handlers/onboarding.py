@@ -13,6 +13,7 @@ from bot.handlers.callback_data import Callback
 from bot.handlers.context import BotContext
 from bot.handlers.formatting import format_time, settings_summary
 from bot.handlers.guards import live_conversation, show_consent
+from bot.handlers.incoming import pressed, typed_text
 from bot.handlers.questions import ask_step
 from bot.handlers.replies import acknowledge_press, retire_question, send
 from bot.render import Message
@@ -88,7 +89,7 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
 
 
 async def timezone_pressed(update: Update, context: BotContext) -> None:
-    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    callback = pressed(update)
     found = await live_conversation(update, context, callback, TIMEZONE_STEPS)
     if found is None or callback is None or not is_known_zone(callback.value):
         return
@@ -100,10 +101,10 @@ async def timezone_pressed(update: Update, context: BotContext) -> None:
 async def timezone_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
-    text = update.effective_message.text if update.effective_message else None
-    choice = resolve_zone(text or "")
+    text = typed_text(update)
+    choice = resolve_zone(text)
     if choice is None:
-        await send(update, context, Message.TIMEZONE_UNKNOWN, typed=text or "")
+        await send(update, context, Message.TIMEZONE_UNKNOWN, typed=text)
         return
     await _save_timezone(update, context, patient, conversation, choice)
 
@@ -129,7 +130,7 @@ async def _save_timezone(
 
 
 async def checkin_time_pressed(update: Update, context: BotContext) -> None:
-    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    callback = pressed(update)
     found = await live_conversation(update, context, callback, CHECKIN_TIME_STEPS)
     if found is None or callback is None:
         return
@@ -141,8 +142,7 @@ async def checkin_time_pressed(update: Update, context: BotContext) -> None:
 async def checkin_time_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
-    text = update.effective_message.text if update.effective_message else ""
-    await _save_checkin_time(update, context, patient, conversation, text or "")
+    await _save_checkin_time(update, context, patient, conversation, typed_text(update))
 
 
 async def _save_checkin_time(

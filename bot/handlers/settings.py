@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.domain.steps import Step
 from bot.handlers import keyboards
-from bot.handlers.callback_data import Callback
 from bot.handlers.context import BotContext
 from bot.handlers.guards import ready_patient
+from bot.handlers.incoming import pressed
 from bot.handlers.onboarding import send_settings
 from bot.handlers.questions import ask_step
 from bot.handlers.replies import acknowledge_press
@@ -29,7 +29,7 @@ async def settings(update: Update, context: BotContext) -> None:
 async def settings_pressed(update: Update, context: BotContext) -> None:
     """The settings menu holds no answer, so its buttons stay usable on old messages too."""
     await acknowledge_press(update, context)
-    callback = Callback.decode(update.callback_query.data if update.callback_query else None)
+    callback = pressed(update)
     step = STEPS_BY_BUTTON.get(callback.value) if callback else None
     patient = await ready_patient(update, context)
     if patient is None or step is None:
