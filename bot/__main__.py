@@ -20,12 +20,20 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.safety import SafetyRulesError, Screener
+from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
 from bot.logs import configure_logging
 from bot.prompts import PromptsError
 from bot.storage import SchemaOutOfDateError, create_database_engine
 from bot.storage.database import alembic_config, upgrade_to_latest
 
-EXPECTED_FAILURES = (ConfigError, PromptsError, SchemaOutOfDateError)
+EXPECTED_FAILURES = (
+    ConfigError,
+    PromptsError,
+    SchemaOutOfDateError,
+    SafetyRulesError,
+    LabelledFileError,
+)
 log = logging.getLogger("bot")
 
 
@@ -72,6 +80,14 @@ def console(settings: Settings, arguments: argparse.Namespace) -> int:
     return asyncio.run(run_console(settings, script=arguments.script, token=token))
 
 
+def safety_check(settings: Settings, arguments: argparse.Namespace) -> int:
+    """Score the screening rules on a labelled file, as the test suite does."""
+    screener = Screener.load(settings.prompts_dir / "safety" / "rules.yaml")
+    scores = score(screener, read_labelled(arguments.file))
+    print(format_report(scores, arguments.file))
+    return 0 if meets(scores, recall=arguments.recall, false_alarms=arguments.false_alarms) else 1
+
+
 def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     upgrade_to_latest(create_database_engine(settings.database_url))
     print("The database schema is up to date.")
@@ -100,6 +116,17 @@ def _parser() -> argparse.ArgumentParser:
         "--script", type=Path, metavar="FILE", help="type the lines of FILE instead of the keyboard"
     )
     console_parser.set_defaults(action=console)
+    safety = commands.add_parser("safety", help="check the safety screening rules")
+    safety_commands = safety.add_subparsers(title="safety commands", required=True)
+    check = safety_commands.add_parser(
+        "check", help="score the rules on a labelled CSV file (columns: label,text)"
+    )
+    check.add_argument("file", type=Path, help="e.g. tests/safety_data/development.csv")
+    check.add_argument("--recall", type=float, default=0.95, help="lowest acceptable recall")
+    check.add_argument(
+        "--false-alarms", type=float, default=0.03, help="highest acceptable false-alarm rate"
+    )
+    check.set_defaults(action=safety_check)
     database = commands.add_parser("db", help="look after the database schema")
     database_commands = database.add_subparsers(title="database commands", required=True)
     database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(

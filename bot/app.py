@@ -40,7 +40,7 @@ def build_application(
     update_processor: BaseUpdateProcessor | None = None,
 ) -> BotApplication:
     """The real bot. Tests and the console pass a ManualClock and an emulator's URLs."""
-    prompts = load_prompts(settings.prompts_dir)
+    prompts = load_prompts(settings.prompts_dir, settings.crisis_region, settings.clinic_contact)
     check_commands_match(prompts)
     engine = create_database_engine(settings.database_url)
     prepare_schema(engine)

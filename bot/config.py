@@ -8,6 +8,7 @@ value given, because the value may be the bot token.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,15 @@ from sqlalchemy.exc import ArgumentError
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+@dataclass(frozen=True)
+class ClinicContact:
+    """How patients reach their clinic, for the questions the bot must not answer."""
+
+    name: str = ""
+    phone: str = ""
+    hours: str = ""
 
 
 class ConfigError(Exception):
@@ -38,6 +48,10 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: LogLevel = "INFO"
     prompts_dir: Path = Field(default=REPOSITORY_ROOT / "prompts")
+    crisis_region: str = "us"
+    clinic_name: str = ""
+    clinic_phone: str = ""
+    clinic_hours: str = ""
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -77,6 +91,11 @@ class Settings(BaseSettings):
             raise ValueError("is not an IANA time zone name such as Europe/Berlin") from None
         return value
 
+    @field_validator("crisis_region", mode="before")
+    @classmethod
+    def _lower_case_region(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
@@ -93,6 +112,10 @@ class Settings(BaseSettings):
         if not value.is_dir():
             raise ValueError("is not a folder")
         return value
+
+    @property
+    def clinic_contact(self) -> ClinicContact:
+        return ClinicContact(self.clinic_name, self.clinic_phone, self.clinic_hours)
 
     def require_token(self) -> str:
         """The token, or a ConfigError explaining how to provide one."""

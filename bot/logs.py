@@ -33,13 +33,17 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class BotLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The bot's own handler, told apart so configuring again replaces it and nothing else."""
+
+
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = BotLogHandler(sys.stderr)
     handler.setFormatter(
         RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, BotLogHandler)] + [handler]
     root.setLevel(level)
     for name in CHATTY_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))

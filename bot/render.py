@@ -46,6 +46,17 @@ class Message(StrEnum):
     UNSUPPORTED_MESSAGE = "unsupported_message"
     EDITED_MESSAGE = "edited_message"
     ERROR = "error"
+    CRISIS = "crisis"
+    EMERGENCY = "emergency"
+    CRISIS_LINES = "crisis_lines"
+    SAFE_NOW = "safe_now"
+    NO_DOSING_ADVICE = "no_dosing_advice"
+    LOW_MOOD_QUESTION = "low_mood_question"
+    LOW_MOOD_SUPPORT = "low_mood_support"
+    SAFETY_PLAN_INTRO = "safety_plan_intro"
+    SAFETY_PLAN_ASK = "safety_plan_ask"
+    SAFETY_PLAN_SHOW = "safety_plan_show"
+    SAFETY_PLAN_STOPPED = "safety_plan_stopped"
 
 
 class Renderer:

@@ -9,6 +9,8 @@ from bot.config import Settings
 from bot.domain.checkin_flow import CheckInFlow
 from bot.domain.conversations import Conversations
 from bot.domain.onboarding import Onboarding
+from bot.domain.safety_events import SafetyDesk
+from bot.domain.safety_plan import SafetyPlans
 from bot.prompts import Prompts
 from bot.storage import Store
 
@@ -22,6 +24,8 @@ class Services:
     conversations: Conversations
     onboarding: Onboarding
     checkins: CheckInFlow
+    safety: SafetyDesk
+    safety_plans: SafetyPlans
 
 
 def build_services(settings: Settings, clock: Clock, store: Store, prompts: Prompts) -> Services:
@@ -34,4 +38,6 @@ def build_services(settings: Settings, clock: Clock, store: Store, prompts: Prom
         conversations=conversations,
         onboarding=Onboarding(store, clock, conversations, prompts.consent_version),
         checkins=CheckInFlow(store, clock, conversations),
+        safety=SafetyDesk(store, clock, prompts.screener),
+        safety_plans=SafetyPlans(store, clock, conversations),
     )

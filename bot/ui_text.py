@@ -11,28 +11,18 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-)
+from pydantic import Field, StringConstraints, field_validator
 
+from bot.domain.safety_plan import PARTS
 from bot.domain.timezones import is_known_zone
+from bot.yaml_files import StrictModel, load_model
 
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Notice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Buttons(Strict):
+class Buttons(StrictModel):
     consent_accept: Label
     consent_decline: Label
     checkin_replace: Label
@@ -40,16 +30,29 @@ class Buttons(Strict):
     note_skip: Label
     change_timezone: Label
     change_checkin_time: Label
+    safe_now: Label
+    show_help_again: Label
+    my_safety_plan: Label
+    yes: Label
+    no: Label
+    plan_skip_part: Label
+    plan_stop: Label
+    plan_start_again: Label
 
 
-class Notices(Strict):
+class Notices(StrictModel):
     stale_button: Notice
     consent_already_given: Notice
     consent_outdated: Notice
     saved: Notice
 
 
-class TimezoneButton(Strict):
+class SafetyPlanPart(StrictModel):
+    title: Label
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class TimezoneButton(StrictModel):
     zone: str
     label: Label
 
@@ -61,16 +64,17 @@ class TimezoneButton(Strict):
         return zone
 
 
-class Choices(Strict):
+class Choices(StrictModel):
     timezones: list[TimezoneButton] = Field(min_length=1, max_length=12)
     checkin_times: list[time] = Field(min_length=1, max_length=12)
 
 
-class UiText(Strict):
+class UiText(StrictModel):
     commands: dict[str, Notice] = Field(min_length=1, max_length=100)
     buttons: Buttons
     notices: Notices
     choices: Choices
+    safety_plan: list[SafetyPlanPart] = Field(min_length=PARTS, max_length=PARTS)
 
     @field_validator("commands")
     @classmethod
@@ -81,25 +85,5 @@ class UiText(Strict):
         return commands
 
 
-class UiTextError(Exception):
-    """ui.yaml cannot be used; the message names the file, and the line or key."""
-
-
 def load_ui_text(path: Path) -> UiText:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UiTextError(f"{path}: cannot be read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "is not valid YAML"
-        raise UiTextError(f"{path}{line}: {problem}") from None
-    try:
-        return UiText.model_validate(raw)
-    except ValidationError as error:
-        problems = [
-            ".".join(str(part) for part in problem["loc"]) + ": " + problem["msg"]
-            for problem in error.errors(include_url=False)
-        ]
-        raise UiTextError(f"{path}: " + "; ".join(problems)) from None
+    return load_model(path, UiText)

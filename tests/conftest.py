@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import REPOSITORY_ROOT, Settings, load_settings
 from bot.localbot import LocalBot, Person
+from bot.logs import CHATTY_LIBRARIES, configure_logging
 from bot.storage import Store, create_database_engine, prepare_schema
 
 # A Saturday in spring, the day before Europe's clocks go forward (29 March 2026).
@@ -55,3 +57,15 @@ def ana(local_bot: LocalBot) -> Person:
 @pytest.fixture
 def prompts_dir() -> Path:
     return REPOSITORY_ROOT / "prompts"
+
+
+@pytest.fixture
+def production_logging():
+    """Apply the bot's logging set-up for one test, then put the previous one back."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in CHATTY_LIBRARIES}
+    yield configure_logging
+    root.handlers[:], root.level = saved
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)

@@ -2,7 +2,13 @@ from datetime import time
 
 import pytest
 
-from bot.domain.answers import InvalidAnswer, Problem, parse_score, parse_time_of_day
+from bot.domain.answers import (
+    InvalidAnswer,
+    Problem,
+    parse_score,
+    parse_time_of_day,
+    parse_yes_no,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +62,17 @@ def test_impossible_times_are_refused(typed: str):
     with pytest.raises(InvalidAnswer) as raised:
         parse_time_of_day(typed)
     assert raised.value.problem == Problem.NOT_A_TIME
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("yes", True), ("Yeah!", True), ("y", True), ("I'm not sure... maybe", None),
+     ("maybe", True), ("sort of", True), ("No", False), ("nope", False), ("not really", False),
+     ("I'm not", False)],
+)  # fmt: skip
+def test_yes_and_no_can_be_typed_and_doubt_counts_as_yes(typed: str, answer):
+    if answer is None:
+        with pytest.raises(InvalidAnswer):
+            parse_yes_no(typed)
+    else:
+        assert parse_yes_no(typed) is answer

@@ -82,3 +82,32 @@ def test_help_is_available(tmp_path: Path, arguments: list[str]):
     result = run_bot(tmp_path, *arguments)
     assert result.returncode == 0
     assert "usage: python -m bot" in result.stdout
+
+
+def test_safety_check_scores_a_labelled_file(tmp_path: Path):
+    labelled = tmp_path / "mine.csv"
+    labelled.write_text(
+        "label,text\ncrisis,i want to kill myself\nordinary,this migraine is killing me\n"
+        "emergency,crushing chest pain and i cannot breathe\nordinary,had a nice walk\n"
+    )
+    result = run_bot(tmp_path, "safety", "check", str(labelled))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "crisis: recall 100.0% (1/1)" in result.stdout
+    assert "false alarms 0.0% (0/2)" in result.stdout
+
+
+def test_safety_check_fails_when_the_rules_miss_too_much(tmp_path: Path):
+    labelled = tmp_path / "mine.csv"
+    labelled.write_text("label,text\ncrisis,what a lovely sunny morning\nordinary,ok\n")
+    result = run_bot(tmp_path, "safety", "check", str(labelled))
+    assert result.returncode == 1
+    assert "crisis: recall 0.0% (0/1)" in result.stdout
+
+
+def test_safety_check_explains_a_malformed_file(tmp_path: Path):
+    labelled = tmp_path / "broken.csv"
+    labelled.write_text("label,text\nworried,hello\n")
+    result = run_bot(tmp_path, "safety", "check", str(labelled))
+    assert result.returncode == 2
+    assert "broken.csv" in result.stderr
+    assert "Traceback" not in result.stderr

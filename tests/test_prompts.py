@@ -34,6 +34,14 @@ CONTEXT = {
         pain=Trend(3, 3.2, Direction.SAME),
     ),
     "command": "/<nope>",
+    "resuming": True,
+    "has_plan": True,
+    "number": 2,
+    "total": 6,
+    "title": "Things I can do on my own",
+    "question": "What helps?",
+    "current": "<script>& music",
+    "parts": [{"number": 1, "title": "My warning signs", "text": "<script>& numb"}],
 }
 
 
@@ -126,3 +134,34 @@ def test_ui_yaml_must_describe_exactly_the_bots_commands(prompts_copy: Path):
     path.write_text(path.read_text().replace("  help: See everything I can do\n", ""))
     with pytest.raises(PromptsError, match="missing: help"):
         check_commands_match(load_prompts(prompts_copy))
+
+
+def test_crisis_resources_come_from_the_configured_region(prompts_dir: Path):
+    from bot.render import Message
+
+    prompts = load_prompts(prompts_dir, crisis_region="au")
+    text = prompts.renderer.message(Message.CRISIS_LINES)
+    assert "Lifeline" in text
+    assert "13 11 14" in text
+    assert "call 000 now" in text
+
+
+def test_an_unknown_crisis_region_is_named_with_the_known_ones(prompts_dir: Path):
+    with pytest.raises(PromptsError, match="CRISIS_REGION 'mars' is not one of: au, ca, eu"):
+        load_prompts(prompts_dir, crisis_region="mars")
+
+
+def test_a_malformed_resources_file_stops_loading(prompts_copy: Path):
+    path = prompts_copy / "safety" / "resources.yaml"
+    path.write_text(path.read_text().replace('emergency: "000"', "emergncy: 000"))
+    with pytest.raises(PromptsError, match=r"resources\.yaml: regions\.au"):
+        load_prompts(prompts_copy)
+
+
+def test_the_safety_plan_has_exactly_six_parts(prompts_copy: Path):
+    path = prompts_copy / "ui.yaml"
+    text = path.read_text()
+    cut = text.index("  - title: Making my surroundings safer")
+    path.write_text(text[:cut])
+    with pytest.raises(PromptsError, match="safety_plan"):
+        load_prompts(prompts_copy)

@@ -21,11 +21,16 @@ TIME_PATTERN = re.compile(
 )
 
 
+YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "yup", "yes i am", "i am", "sort of", "maybe"})
+NO_WORDS = frozenset({"no", "n", "nope", "nah", "no i am not", "i am not", "not really"})
+
+
 class Problem(StrEnum):
     NOT_A_NUMBER = "not_a_number"
     NOT_WHOLE = "not_whole"
     OUT_OF_RANGE = "out_of_range"
     NOT_A_TIME = "not_a_time"
+    NOT_YES_OR_NO = "not_yes_or_no"
 
 
 class InvalidAnswer(ValueError):  # noqa: N818  (an answer, not a program error)
@@ -63,3 +68,14 @@ def parse_time_of_day(text: str) -> time:
     if hour > 23 or minute > 59:
         raise InvalidAnswer(Problem.NOT_A_TIME)
     return time(hour, minute)
+
+
+def parse_yes_no(text: str) -> bool:
+    """Yes or no, typed; anything unsure ("maybe", "sort of") counts as yes: when in doubt,
+    the safer path is the one that offers help."""
+    cleaned = " ".join(re.sub(r"[^a-z ]", " ", text.lower().replace("'m", " am")).split())
+    if cleaned in YES_WORDS:
+        return True
+    if cleaned in NO_WORDS:
+        return False
+    raise InvalidAnswer(Problem.NOT_YES_OR_NO)

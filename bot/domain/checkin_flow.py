@@ -18,7 +18,12 @@ from bot.domain.steps import Step
 from bot.domain.timezones import local_date
 from bot.storage import CheckIn, Conversation, Patient, Store
 
-ANSWER_STEPS = frozenset({Step.CHECKIN_MOOD, Step.CHECKIN_PAIN, Step.CHECKIN_NOTE})
+ANSWER_STEPS = frozenset(
+    {Step.CHECKIN_MOOD, Step.CHECKIN_MOOD_FOLLOW_UP, Step.CHECKIN_PAIN, Step.CHECKIN_NOTE}
+)
+# A mood this low is followed by a direct, kind question about thoughts of self-harm:
+# asking does not raise risk (Dazzi et al., Psychological Medicine 2014).
+LOW_MOOD = 1
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,15 @@ class CheckInFlow:
         return True
 
     def answer_mood(self, conversation: Conversation, mood: int) -> Conversation:
-        return self._conversations.advance(conversation, Step.CHECKIN_PAIN, mood=_on_scale(mood))
+        """Pain comes next, unless so low a mood first calls for the follow-up question."""
+        step = Step.CHECKIN_MOOD_FOLLOW_UP if _on_scale(mood) <= LOW_MOOD else Step.CHECKIN_PAIN
+        return self._conversations.advance(conversation, step, mood=mood)
+
+    def answer_follow_up(self, conversation: Conversation, harm_thoughts: bool) -> Conversation:
+        """Either answer moves on to pain; a "yes" is handled by the safety service first."""
+        return self._conversations.advance(
+            conversation, Step.CHECKIN_PAIN, harm_thoughts=harm_thoughts
+        )
 
     def answer_pain(self, conversation: Conversation, pain: int) -> Conversation:
         return self._conversations.advance(conversation, Step.CHECKIN_NOTE, pain=_on_scale(pain))

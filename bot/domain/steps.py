@@ -13,12 +13,20 @@ class Step(StrEnum):
     SETTINGS_CHECKIN_TIME = "settings_checkin_time"
     CHECKIN_REPLACE = "checkin_replace"
     CHECKIN_MOOD = "checkin_mood"
+    CHECKIN_MOOD_FOLLOW_UP = "checkin_mood_follow_up"
     CHECKIN_PAIN = "checkin_pain"
     CHECKIN_NOTE = "checkin_note"
+    SAFETY_PLAN_PART = "safety_plan_part"
 
 
 TIMEZONE_STEPS = frozenset({Step.ONBOARDING_TIMEZONE, Step.SETTINGS_TIMEZONE})
 CHECKIN_TIME_STEPS = frozenset({Step.ONBOARDING_CHECKIN_TIME, Step.SETTINGS_CHECKIN_TIME})
 CHECKIN_STEPS = frozenset(
-    {Step.CHECKIN_REPLACE, Step.CHECKIN_MOOD, Step.CHECKIN_PAIN, Step.CHECKIN_NOTE}
+    {
+        Step.CHECKIN_REPLACE,
+        Step.CHECKIN_MOOD,
+        Step.CHECKIN_MOOD_FOLLOW_UP,
+        Step.CHECKIN_PAIN,
+        Step.CHECKIN_NOTE,
+    }
 )

@@ -8,7 +8,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import checkin, errors, fallbacks, onboarding, settings, text
+from bot.handlers import (
+    checkin,
+    errors,
+    fallbacks,
+    onboarding,
+    safety,
+    safety_plan,
+    settings,
+    text,
+)
 from bot.handlers.callback_data import Kind, pattern
 from bot.handlers.context import BotContext
 
@@ -18,6 +27,8 @@ COMMANDS: dict[str, Callback] = {
     "start": onboarding.start,
     "checkin": checkin.checkin,
     "settings": settings.settings,
+    "safetyplan": safety_plan.safety_plan,
+    "crisis": safety.crisis_command,
     "help": fallbacks.help_command,
 }
 BUTTONS: dict[Kind, Callback] = {
@@ -26,6 +37,8 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.CHECKIN_TIME: onboarding.checkin_time_pressed,
     Kind.CHECKIN: checkin.checkin_pressed,
     Kind.SETTINGS: settings.settings_pressed,
+    Kind.SOS: safety.sos_pressed,
+    Kind.SAFETY_PLAN: safety_plan.plan_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.
@@ -33,7 +46,13 @@ PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE & PRIVATE
 
 
+# Screening runs first, in its own group, on every text and caption, edited ones included.
+SCREENING_GROUP = -1
+SCREENED = (filters.UpdateType.MESSAGES & PRIVATE) & (filters.TEXT | filters.CAPTION)
+
+
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(MessageHandler(SCREENED, safety.screen_message), SCREENING_GROUP)
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
     for kind, callback in BUTTONS.items():

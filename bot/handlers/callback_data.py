@@ -18,6 +18,8 @@ class Kind(StrEnum):
     CHECKIN_TIME = "time"
     CHECKIN = "ci"
     SETTINGS = "set"
+    SOS = "sos"
+    SAFETY_PLAN = "plan"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.domain.answers import InvalidAnswer, parse_score
+from bot.domain.answers import InvalidAnswer, parse_score, parse_yes_no
 from bot.domain.steps import CHECKIN_STEPS, Step
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
@@ -12,6 +12,7 @@ from bot.handlers.guards import live_conversation, ready_patient
 from bot.handlers.incoming import pressed, typed_text
 from bot.handlers.questions import ask_step
 from bot.handlers.replies import acknowledge_press, retire_question, send
+from bot.handlers.safety import send_crisis_reply
 from bot.render import Message
 from bot.storage import Conversation, Patient
 
@@ -47,6 +48,9 @@ async def checkin_pressed(update: Update, context: BotContext) -> None:
     elif step in SCORE_PREFIXES and value.startswith(SCORE_PREFIXES[step]):
         await acknowledge_press(update, context)
         await _answer_score(update, context, patient, conversation, value[1:])
+    elif step == Step.CHECKIN_MOOD_FOLLOW_UP and value in (keyboards.YES, keyboards.NO):
+        await acknowledge_press(update, context)
+        await _answer_follow_up(update, context, patient, conversation, value == keyboards.YES)
     elif step == Step.CHECKIN_NOTE and value == keyboards.SKIP_NOTE:
         await acknowledge_press(update, context)
         await _finish(update, context, patient, conversation, note=None)
@@ -64,6 +68,35 @@ async def note_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
     await _finish(update, context, patient, conversation, note=typed_text(update))
+
+
+async def follow_up_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    try:
+        harm_thoughts = parse_yes_no(typed_text(update))
+    except InvalidAnswer:
+        await send(update, context, Message.USE_BUTTONS)
+        return
+    await _answer_follow_up(update, context, patient, conversation, harm_thoughts)
+
+
+async def _answer_follow_up(
+    update: Update,
+    context: BotContext,
+    patient: Patient,
+    conversation: Conversation,
+    harm_thoughts: bool,
+) -> None:
+    """A "yes" opens the crisis path and pain waits; a "no" gets support, then pain."""
+    await retire_question(update, context, conversation)
+    conversation = context.services.checkins.answer_follow_up(conversation, harm_thoughts)
+    if harm_thoughts:
+        context.services.safety.record_low_mood_yes(patient)
+        await send_crisis_reply(update, context, patient)
+        return
+    await send(update, context, Message.LOW_MOOD_SUPPORT)
+    await ask_step(update, context, patient, conversation)
 
 
 async def replace_typed(

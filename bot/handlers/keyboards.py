@@ -17,6 +17,12 @@ MOOD_PREFIX, PAIN_PREFIX = "m", "p"
 # Settings button values.
 CHANGE_TIMEZONE, CHANGE_CHECKIN_TIME = "tz", "time"
 ACCEPT, DECLINE = "yes", "no"
+# The low-mood follow-up question.
+YES, NO = "yes", "no"
+# Crisis reply buttons.
+SAFE_NOW, HELP_AGAIN, SHOW_PLAN = "safe", "again", "plan"
+# Safety plan buttons.
+SKIP_PART, STOP_PLAN, WHOLE_PLAN, EDIT_PART_PREFIX = "skip", "stop", "all", "edit"
 
 
 def _button(label: str, kind: Kind, token: str, value: str) -> InlineKeyboardButton:
@@ -86,3 +92,43 @@ def settings_menu(ui: UiText) -> InlineKeyboardMarkup:
         ],
         per_row=1,
     )
+
+
+def yes_no(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.yes, Kind.CHECKIN, token, YES),
+            _button(ui.buttons.no, Kind.CHECKIN, token, NO),
+        ],
+        per_row=2,
+    )
+
+
+def crisis(ui: UiText, has_plan: bool) -> InlineKeyboardMarkup:
+    """Not tied to any question: these buttons work on every crisis reply, however old."""
+    buttons = [
+        _button(ui.buttons.safe_now, Kind.SOS, "", SAFE_NOW),
+        _button(ui.buttons.show_help_again, Kind.SOS, "", HELP_AGAIN),
+    ]
+    if has_plan:
+        buttons.append(_button(ui.buttons.my_safety_plan, Kind.SOS, "", SHOW_PLAN))
+    return _rows(buttons, per_row=1)
+
+
+def safety_plan_question(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.plan_skip_part, Kind.SAFETY_PLAN, token, SKIP_PART),
+            _button(ui.buttons.plan_stop, Kind.SAFETY_PLAN, token, STOP_PLAN),
+        ],
+        per_row=2,
+    )
+
+
+def safety_plan_parts(ui: UiText) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(f"{number}. {part.title}", Kind.SAFETY_PLAN, "", f"{EDIT_PART_PREFIX}{number}")
+        for number, part in enumerate(ui.safety_plan, 1)
+    ]
+    buttons.append(_button(ui.buttons.plan_start_again, Kind.SAFETY_PLAN, "", WHOLE_PLAN))
+    return _rows(buttons, per_row=1)

@@ -73,6 +73,14 @@ async def ask_step(
             keyboards.score(token, keyboards.MOOD_PREFIX),
             explain=services.checkins.explain_mood_once(patient),
         )
+    if step == Step.CHECKIN_MOOD_FOLLOW_UP:
+        return await ask(
+            update,
+            context,
+            conversation,
+            Message.LOW_MOOD_QUESTION,
+            keyboards.yes_no(ui, token),
+        )
     if step == Step.CHECKIN_PAIN:
         return await ask(
             update,
@@ -90,5 +98,20 @@ async def ask_step(
             Message.ASK_NOTE,
             keyboards.skip_note(ui, token),
             pain=conversation.draft["pain"],
+        )
+    if step == Step.SAFETY_PLAN_PART:
+        number = int(conversation.draft["part"])
+        part = ui.safety_plan[number - 1]
+        return await ask(
+            update,
+            context,
+            conversation,
+            Message.SAFETY_PLAN_ASK,
+            keyboards.safety_plan_question(ui, token),
+            number=number,
+            total=len(ui.safety_plan),
+            title=part.title,
+            question=part.question,
+            current=services.safety_plans.parts(patient).get(number, ""),
         )
     return conversation

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.domain.onboarding import require_id
 from bot.domain.steps import Step
-from bot.handlers import checkin, onboarding
+from bot.handlers import checkin, onboarding, safety_plan
 from bot.handlers.context import BotContext
 from bot.handlers.guards import consented_patient
 from bot.handlers.replies import send
@@ -24,8 +24,10 @@ ANSWERS: dict[Step, StepAnswer] = {
     Step.SETTINGS_CHECKIN_TIME: onboarding.checkin_time_typed,
     Step.CHECKIN_REPLACE: checkin.replace_typed,
     Step.CHECKIN_MOOD: checkin.score_typed,
+    Step.CHECKIN_MOOD_FOLLOW_UP: checkin.follow_up_typed,
     Step.CHECKIN_PAIN: checkin.score_typed,
     Step.CHECKIN_NOTE: checkin.note_typed,
+    Step.SAFETY_PLAN_PART: safety_plan.part_typed,
 }
 
 

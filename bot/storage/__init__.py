@@ -1,7 +1,14 @@
 """Storage: the tables, the engine and every query, behind one ``Store``."""
 
 from bot.storage.database import SchemaOutOfDateError, create_database_engine, prepare_schema
-from bot.storage.models import CheckIn, ConsentRecord, Conversation, Patient
+from bot.storage.models import (
+    CheckIn,
+    ConsentRecord,
+    Conversation,
+    Patient,
+    SafetyEvent,
+    SafetyPlanPart,
+)
 from bot.storage.store import Store
 
 __all__ = [
@@ -9,6 +16,8 @@ __all__ = [
     "ConsentRecord",
     "Conversation",
     "Patient",
+    "SafetyEvent",
+    "SafetyPlanPart",
     "SchemaOutOfDateError",
     "Store",
     "create_database_engine",

@@ -90,3 +90,36 @@ class CheckIn(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SafetyEvent(SQLModel, table=True):
+    """That a screening rule matched, and which: never what the person wrote.
+
+    The link to the patient is cleared, not the event, when a patient deletes their data, so a
+    clinic keeps an honest count of how often its patients needed crisis help.
+    """
+
+    __tablename__ = "safety_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("patients.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    concern: str = Field(max_length=16)
+    rule_id: str = Field(max_length=64)
+
+
+class SafetyPlanPart(SQLModel, table=True):
+    """One of the six parts of a patient's own safety plan, in their words."""
+
+    __tablename__ = "safety_plan_parts"
+    __table_args__ = (CheckConstraint("part BETWEEN 1 AND 6", name="part_range"),)
+
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    )
+    part: int = Field(primary_key=True)
+    text: str = Field(sa_type=Text)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -14,7 +14,14 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.storage.models import CheckIn, ConsentRecord, Conversation, Patient
+from bot.storage.models import (
+    CheckIn,
+    ConsentRecord,
+    Conversation,
+    Patient,
+    SafetyEvent,
+    SafetyPlanPart,
+)
 
 
 class Store:
@@ -102,3 +109,33 @@ class Store:
                 .order_by(col(CheckIn.local_date))
             )
             return list(session.exec(query))
+
+    # Safety ---------------------------------------------------------------------------------
+
+    def record_safety_event(self, event: SafetyEvent) -> SafetyEvent:
+        with self._session() as session:
+            session.add(event)
+            session.flush()
+            return event
+
+    def safety_events(self, patient_id: int) -> list[SafetyEvent]:
+        with self._session() as session:
+            query = (
+                select(SafetyEvent)
+                .where(SafetyEvent.patient_id == patient_id)
+                .order_by(col(SafetyEvent.id))
+            )
+            return list(session.exec(query))
+
+    def safety_plan(self, patient_id: int) -> list[SafetyPlanPart]:
+        with self._session() as session:
+            query = (
+                select(SafetyPlanPart)
+                .where(SafetyPlanPart.patient_id == patient_id)
+                .order_by(col(SafetyPlanPart.part))
+            )
+            return list(session.exec(query))
+
+    def save_safety_plan_part(self, part: SafetyPlanPart) -> SafetyPlanPart:
+        with self._session() as session:
+            return session.merge(part)
