@@ -9,9 +9,9 @@ from contextlib import suppress
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.domain.onboarding import require_id
 from bot.handlers.context import BotContext
-from bot.handlers.questions import ask_step
+from bot.handlers.guards import consented_or_none
+from bot.handlers.questions import ask_waiting_question
 from bot.handlers.replies import send
 from bot.render import Message
 
@@ -48,11 +48,9 @@ async def _apologise(update: Update, context: BotContext) -> None:
             with suppress(BadRequest):  # already answered before the failure
                 await update.callback_query.answer()
         await send(update, context, Message.ERROR)
-        user = update.effective_user
-        patient = context.services.onboarding.find(user.id) if user else None
-        if patient is not None and not context.services.onboarding.needs_consent(patient):
-            conversation = context.services.conversations.current(require_id(patient))
-            await ask_step(update, context, patient, conversation)
+        patient = consented_or_none(update, context)
+        if patient is not None:
+            await ask_waiting_question(update, context, patient)
     except Exception as follow_up:  # the error handler itself must never raise
         log.warning(
             "update %s: could not tell the person (%s)", update.update_id, type(follow_up).__name__

@@ -42,14 +42,24 @@ async def explain_missing_consent(
         await show_consent(update, context, patient)
 
 
+def known_person(update: Update, context: BotContext) -> Patient | None:
+    """The patient record behind this update, whatever their consent; None for strangers."""
+    user = update.effective_user
+    return context.services.onboarding.find(user.id) if user else None
+
+
+def consented_or_none(update: Update, context: BotContext) -> Patient | None:
+    """The patient if they have agreed to the current consent, without saying anything."""
+    patient = known_person(update, context)
+    return None if context.services.onboarding.needs_consent(patient) else patient
+
+
 async def consented_patient(update: Update, context: BotContext) -> Patient | None:
     """The patient, if they have agreed to the current consent; otherwise lead them to it."""
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return None
-    onboarding = context.services.onboarding
-    patient = onboarding.find(user.id)
-    if onboarding.needs_consent(patient):
+    patient = known_person(update, context)
+    if context.services.onboarding.needs_consent(patient):
         await explain_missing_consent(update, context, patient)
         return None
     return patient
@@ -74,8 +84,7 @@ async def live_conversation(
     Every button press is answered exactly once, here or by the caller.
     """
     services = context.services
-    user = update.effective_user
-    patient = services.onboarding.find(user.id) if user else None
+    patient = known_person(update, context)
     if patient is None or services.onboarding.needs_consent(patient):
         await acknowledge_press(update, context)
         await explain_missing_consent(update, context, patient)

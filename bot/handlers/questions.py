@@ -10,6 +10,7 @@ from datetime import date
 
 from telegram import Update
 
+from bot.domain.onboarding import require_id
 from bot.domain.steps import CHECKIN_TIME_STEPS, TIMEZONE_STEPS, Step
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
@@ -115,3 +116,16 @@ async def ask_step(
             current=services.safety_plans.parts(patient).get(number, ""),
         )
     return conversation
+
+
+def waiting_question(context: BotContext, patient: Patient) -> Conversation | None:
+    """The conversation whose question is still open, if any."""
+    conversation = context.services.conversations.current(require_id(patient))
+    return None if Step(conversation.step) == Step.IDLE else conversation
+
+
+async def ask_waiting_question(update: Update, context: BotContext, patient: Patient) -> None:
+    """Ask the open question again, after an interruption (a crisis reply, an error)."""
+    waiting = waiting_question(context, patient)
+    if waiting is not None:
+        await ask_step(update, context, patient, waiting)

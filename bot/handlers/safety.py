@@ -13,13 +13,12 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.domain.onboarding import require_id
 from bot.domain.safety import Concern, Match
-from bot.domain.steps import Step
 from bot.handlers import keyboards
 from bot.handlers.context import BotContext
+from bot.handlers.guards import consented_or_none
 from bot.handlers.incoming import pressed
-from bot.handlers.questions import ask_step
+from bot.handlers.questions import ask_waiting_question, waiting_question
 from bot.handlers.replies import acknowledge_press, send
 from bot.handlers.safety_plan import show_plan
 from bot.render import Message
@@ -43,11 +42,11 @@ async def screen_message(update: Update, context: BotContext) -> None:
 
 async def respond(update: Update, context: BotContext, match: Match) -> None:
     services = context.services
-    patient = consented(update, context)
+    patient = consented_or_none(update, context)
     if match.concern == Concern.PRESCRIBING:
         await send(update, context, Message.NO_DOSING_ADVICE)
         if patient is not None:
-            await resume(update, context, patient)
+            await ask_waiting_question(update, context, patient)
         return
     services.safety.record(patient, match)
     if match.concern == Concern.EMERGENCY:
@@ -77,7 +76,7 @@ async def sos_pressed(update: Update, context: BotContext) -> None:
     """The buttons under a crisis reply; they work however old the reply is."""
     await acknowledge_press(update, context)
     callback = pressed(update)
-    patient = consented(update, context)
+    patient = consented_or_none(update, context)
     if callback is None:
         return
     if callback.value == keyboards.HELP_AGAIN:
@@ -85,26 +84,7 @@ async def sos_pressed(update: Update, context: BotContext) -> None:
     elif callback.value == keyboards.SHOW_PLAN and patient is not None:
         await show_plan(update, context, patient)
     elif callback.value == keyboards.SAFE_NOW:
-        pending = patient is not None and _pending_step(context, patient) != Step.IDLE
-        await send(update, context, Message.SAFE_NOW, resuming=pending)
+        waiting = patient is not None and waiting_question(context, patient) is not None
+        await send(update, context, Message.SAFE_NOW, resuming=waiting)
         if patient is not None:
-            await resume(update, context, patient)
-
-
-async def resume(update: Update, context: BotContext, patient: Patient) -> None:
-    """Ask the question that was waiting, if there is one."""
-    conversation = context.services.conversations.current(require_id(patient))
-    if Step(conversation.step) != Step.IDLE:
-        await ask_step(update, context, patient, conversation)
-
-
-def consented(update: Update, context: BotContext) -> Patient | None:
-    """The patient behind this update if they have agreed to the current consent, else None."""
-    user = update.effective_user
-    onboarding = context.services.onboarding
-    patient = onboarding.find(user.id) if user else None
-    return None if onboarding.needs_consent(patient) else patient
-
-
-def _pending_step(context: BotContext, patient: Patient) -> Step:
-    return Step(context.services.conversations.current(require_id(patient)).step)
+            await ask_waiting_question(update, context, patient)
