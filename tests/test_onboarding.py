@@ -267,3 +267,26 @@ async def join_rest(person: Person) -> None:
     await person.presses("Yes, I agree")
     await person.presses("UK")
     await person.presses("20:00")
+
+
+async def test_a_time_zone_button_from_an_older_list_is_answered_and_ignored(local_bot, ana):
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    await ana.says("/start")
+    await ana.presses("Yes, I agree")
+    store = stored(local_bot)
+    patient = store.patient_by_telegram_id(ana.user_id)
+    token = store.conversation(patient.id).token
+    old = await local_bot.application.bot.send_message(
+        ana.user_id,
+        "An older time zone question",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Mars", callback_data=f"tz:{token}:Mars/Olympus")]]
+        ),
+    )
+    replies = await local_bot.press_button(ana.user_id, old.message_id, 0)
+    assert replies == []
+    answer = local_bot.emulator.calls_to("answerCallbackQuery")[-1]
+    assert answer.ok
+    assert "already done" in answer.params["text"]
+    assert store.patient_by_telegram_id(ana.user_id).timezone is None

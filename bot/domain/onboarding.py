@@ -29,6 +29,7 @@ class ConsentOutcome(StrEnum):
 class ConsentAnswer:
     outcome: ConsentOutcome
     patient: Patient | None
+    conversation: Conversation | None = None  # set when consent was given now
 
 
 def require_id(patient: Patient) -> int:
@@ -91,8 +92,7 @@ class Onboarding:
         patient.consented_at = now
         patient.updated_at = now
         patient = self._store.save_patient(patient)
-        self.resume_setup(patient)
-        return ConsentAnswer(outcome, patient)
+        return ConsentAnswer(outcome, patient, self.resume_setup(patient))
 
     def decline_consent(self, telegram_user_id: int, version: int) -> Patient | None:
         """Record the refusal; an existing patient's earlier entries are left untouched."""

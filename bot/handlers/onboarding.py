@@ -9,10 +9,9 @@ from bot.domain.onboarding import ConsentOutcome, pending_setup_step
 from bot.domain.steps import CHECKIN_TIME_STEPS, TIMEZONE_STEPS
 from bot.domain.timezones import ZoneChoice, is_known_zone, resolve_zone
 from bot.handlers import keyboards
-from bot.handlers.callback_data import Callback
 from bot.handlers.context import BotContext
 from bot.handlers.formatting import format_time, settings_summary
-from bot.handlers.guards import live_conversation, show_consent
+from bot.handlers.guards import known_person, live_conversation, show_consent
 from bot.handlers.incoming import pressed, typed_text
 from bot.handlers.questions import ask_step
 from bot.handlers.replies import acknowledge_press, retire_question, send
@@ -22,11 +21,10 @@ from bot.storage import Conversation, Patient
 
 async def start(update: Update, context: BotContext) -> None:
     """Join, carry on with set-up, or, for someone set up already, offer to change settings."""
-    user = update.effective_user
-    if user is None:
+    if update.effective_user is None:
         return
     onboarding = context.services.onboarding
-    patient = onboarding.find(user.id)
+    patient = known_person(update, context)
     if patient is None or onboarding.needs_consent(patient):
         await show_consent(update, context, patient)
         return
@@ -50,11 +48,11 @@ async def send_settings(
 
 
 async def consent_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
     user = update.effective_user
     chat = update.effective_chat
-    callback = Callback.decode(query.data if query else None)
-    if query is None or user is None or chat is None or callback is None:
+    callback = pressed(update)
+    if user is None or chat is None or callback is None:
+        await acknowledge_press(update, context)
         return
     services = context.services
     notices = services.prompts.ui.notices
@@ -73,9 +71,9 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
         await acknowledge_press(update, context, notices.consent_already_given)
         return
     await acknowledge_press(update, context, notices.saved)
-    patient = answer.patient
+    patient, conversation = answer.patient, answer.conversation
     assert patient is not None
-    conversation = services.onboarding.resume_setup(patient)
+    assert conversation is not None
     if pending_setup_step(patient) is not None:
         await ask_step(
             update,
@@ -91,7 +89,10 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
 async def timezone_pressed(update: Update, context: BotContext) -> None:
     callback = pressed(update)
     found = await live_conversation(update, context, callback, TIMEZONE_STEPS)
-    if found is None or callback is None or not is_known_zone(callback.value):
+    if found is None or callback is None:
+        return
+    if not is_known_zone(callback.value):  # a choice from an older ui.yaml
+        await acknowledge_press(update, context, context.services.prompts.ui.notices.stale_button)
         return
     patient, conversation = found
     await acknowledge_press(update, context)
