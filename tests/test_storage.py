@@ -87,15 +87,16 @@ def test_naive_timestamps_are_refused(store: Store):
 def test_one_checkin_per_local_date_is_replaced_not_duplicated(store: Store):
     patient = make_patient(store)
     day = date(2026, 3, 28)
-    first = store.save_checkin(
+    first, first_replaced = store.save_checkin(
         CheckIn(patient_id=patient.id, local_date=day, mood=3, pain=7, note="first",
                 recorded_at=NOW, updated_at=NOW)
     )  # fmt: skip
-    second = store.save_checkin(
+    second, second_replaced = store.save_checkin(
         CheckIn(patient_id=patient.id, local_date=day, mood=6, pain=2, note=None,
                 recorded_at=NOW + timedelta(hours=1), updated_at=NOW + timedelta(hours=1))
     )  # fmt: skip
     assert second.id == first.id
+    assert (first_replaced, second_replaced) == (False, True)
     rows = store.checkins_between(patient.id, day, day)
     assert [(row.mood, row.pain, row.note) for row in rows] == [(6, 2, None)]
 

@@ -27,12 +27,6 @@ LOW_MOOD = 1
 
 
 @dataclass(frozen=True)
-class Started:
-    conversation: Conversation
-    existing: CheckIn | None
-
-
-@dataclass(frozen=True)
 class Saved:
     checkin: CheckIn
     replaced: bool
@@ -48,18 +42,15 @@ class CheckInFlow:
     def today(self, patient: Patient) -> date:
         return local_date(self._clock.now(), _zone(patient))
 
-    def start(self, patient: Patient) -> Started:
+    def start(self, patient: Patient) -> Conversation:
         """Carry on with today's unfinished check-in, begin one, or offer to replace today's."""
         today = self.today(patient)
         current = self._conversations.current(require_id(patient))
         if current.step in ANSWER_STEPS and current.draft.get("local_date") == today.isoformat():
-            return Started(current, None)
+            return current
         existing = self._store.checkin_on(require_id(patient), today)
         step = Step.CHECKIN_REPLACE if existing else Step.CHECKIN_MOOD
-        conversation = self._conversations.begin(
-            require_id(patient), step, local_date=today.isoformat()
-        )
-        return Started(conversation, existing)
+        return self._conversations.begin(require_id(patient), step, local_date=today.isoformat())
 
     def replace(self, conversation: Conversation) -> Conversation:
         return self._conversations.advance(conversation, Step.CHECKIN_MOOD)
@@ -94,11 +85,10 @@ class CheckInFlow:
         """Store the entry (replacing the day's earlier one) and close the exchange."""
         day = date.fromisoformat(conversation.draft["local_date"])
         now = self._clock.now()
-        replaced = self._store.checkin_on(require_id(patient), day) is not None
         earlier = self._store.checkins_between(
             require_id(patient), day - timedelta(days=RECENT_DAYS), day - timedelta(days=1)
         )
-        checkin = self._store.save_checkin(
+        checkin, replaced = self._store.save_checkin(
             CheckIn(
                 patient_id=require_id(patient),
                 local_date=day,

@@ -26,8 +26,7 @@ async def checkin(update: Update, context: BotContext) -> None:
     patient = await ready_patient(update, context)
     if patient is None:
         return
-    started = context.services.checkins.start(patient)
-    await ask_step(update, context, patient, started.conversation)
+    await ask_step(update, context, patient, context.services.checkins.start(patient))
 
 
 async def checkin_pressed(update: Update, context: BotContext) -> None:

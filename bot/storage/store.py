@@ -78,8 +78,11 @@ class Store:
             )
             return session.exec(query).first()
 
-    def save_checkin(self, checkin: CheckIn) -> CheckIn:
-        """Insert, or overwrite the same patient's entry for the same local date."""
+    def save_checkin(self, checkin: CheckIn) -> tuple[CheckIn, bool]:
+        """Insert, or overwrite the same patient's entry for the same local date.
+
+        Returns the stored row and whether it replaced an earlier entry for that date.
+        """
         with self._session() as session:
             existing = session.exec(
                 select(CheckIn).where(
@@ -90,11 +93,11 @@ class Store:
             if existing is None:
                 session.add(checkin)
                 session.flush()
-                return checkin
+                return checkin, False
             existing.mood, existing.pain, existing.note = checkin.mood, checkin.pain, checkin.note
             existing.updated_at = checkin.updated_at
             session.flush()
-            return existing
+            return existing, True
 
     def checkins_between(self, patient_id: int, first: date, last: date) -> list[CheckIn]:
         """Check-ins on local dates from ``first`` to ``last`` inclusive, oldest first."""
