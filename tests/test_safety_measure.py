@@ -31,7 +31,7 @@ def screener() -> Screener:
     return Screener.load(RULES)
 
 
-# The held-out target is not met yet (crisis recall 83.9%, emergency 86.7%, no false alarms,
+# The held-out target is not met yet (crisis recall 87.5%, emergency 86.7%, no false alarms,
 # when last measured). The check stays, strict: it fails loudly the day the rules reach 95%,
 # so this mark is removed then. Tracked in the safety issue, which stays open until it passes.
 HELD_OUT_BELOW_TARGET = pytest.mark.xfail(

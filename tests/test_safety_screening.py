@@ -580,6 +580,17 @@ OWN_CRISIS = [
     "is there any point in staying alive",
     "sometimes I think about hanging myself in the garage",
     "wish i was dead fr",
+    # indirect and passive wordings, said in many ways
+    "I don't see myself being here at Christmas",
+    "the bridge on my way home looks inviting",
+    "I've been keeping back a lozenge each session, I've got a few now",
+    "if there was an off switch for me I'd press it",
+    "the kindest thing I could do for everyone is disappear",
+    "my kids deserve a better mum than me",
+    "I scratched my arms raw again",
+    "I've started giving my stuff to friends",
+    "woke up again. unfortunately.",
+    "if this treatment doesn't work I'm out",
 ]
 
 OWN_EMERGENCY = [
@@ -720,6 +731,13 @@ OWN_EMERGENCY = [
     "I've got chest pain that goes through to my back",
     "I'm having a heart attack",
     "I can't speak properly, words coming out wrong",
+    # unusual wordings of the red flags
+    "my husband says I was shaking and unresponsive for a couple of minutes",
+    "woke up on the bathroom floor, don't remember falling",
+    "I know what I want to say but different words come out",
+    "felt like someone whacked me on the back of the head, sudden and horrendous",
+    "every breath is a fight",
+    "my arm just went dead and won't move, not from lying on it",
 ]
 
 OWN_ORDINARY = [
@@ -964,6 +982,15 @@ OWN_ORDINARY = [
     "please don't forget my appointment",
     "crossed my mind to call you",
     "step off the kerb carefully, it's icy",
+    # hard negatives for the widened rules
+    "my hand went numb from leaning on it",
+    "I have asthma and the cold air makes me wheeze a bit",
+    "sudden drop in temperature gives me migraines",
+    "I'm stockpiling tins in case of snow lol",
+    "my plan is to take my lozenge at 6pm and have dinner after",
+    "I won't be around next week, on holiday",
+    "the sea looks so inviting today",
+    "I left a note for my husband to buy milk",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from bot.domain.safety.concerns import Match
@@ -21,8 +22,16 @@ class Screener:
 
     @classmethod
     def load(cls, path: Path) -> Screener:
-        """The rules file, validated whole; raises ``SafetyRulesError`` naming file and line."""
-        return cls(load_rules(path))
+        """The rules file, validated whole; raises ``SafetyRulesError`` naming file and line.
+
+        Compiling the patterns takes a second or two, so an unchanged file (same path, size
+        and modification time) is compiled once per process: restarts inside one process (the
+        tests, the console) reuse it, while any edit to the file is read afresh.
+        """
+        stat = path.stat() if path.exists() else None
+        if stat is None:
+            return cls(load_rules(path))
+        return _load_unchanged(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -46,3 +55,8 @@ class Screener:
             if rule.matches(prepared):
                 return Match(rule.concern, rule.id)
         return None
+
+
+@lru_cache(maxsize=8)
+def _load_unchanged(path: Path, _modified_ns: int, _size: int) -> Screener:
+    return Screener(load_rules(path))
