@@ -20,10 +20,12 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
 from bot.logs import configure_logging
-from bot.prompts import PromptsError
+from bot.prompts import PromptsError, template_globals
+from bot.render import Renderer
 from bot.storage import SchemaOutOfDateError, create_database_engine
 from bot.storage.database import alembic_config, upgrade_to_latest
 
@@ -88,6 +90,22 @@ def safety_check(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0 if meets(scores, recall=arguments.recall, false_alarms=arguments.false_alarms) else 1
 
 
+def protocols_check(settings: Settings, arguments: argparse.Namespace) -> int:
+    """Validate every protocol and its templates exactly as start-up does; one line per error."""
+    prompts_dir = arguments.directory or settings.prompts_dir
+    renderer = Renderer(prompts_dir, **template_globals(prompts_dir, settings))
+    try:
+        protocols = load_protocols(prompts_dir, renderer)
+    except ProtocolError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found; no protocol was loaded.", file=sys.stderr)
+        return 1
+    for protocol in protocols.values():
+        print(f"ok  {protocol.key}: {protocol.name} ({len(protocol.steps)} steps)")
+    return 0
+
+
 def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     upgrade_to_latest(create_database_engine(settings.database_url))
     print("The database schema is up to date.")
@@ -127,6 +145,18 @@ def _parser() -> argparse.ArgumentParser:
         "--false-alarms", type=float, default=0.03, help="highest acceptable false-alarm rate"
     )
     check.set_defaults(action=safety_check)
+    protocols = commands.add_parser("protocols", help="check the protocol files")
+    protocol_commands = protocols.add_subparsers(title="protocol commands", required=True)
+    protocols_check_parser = protocol_commands.add_parser(
+        "check", help="validate every protocol and its templates (exit 1 on any error)"
+    )
+    protocols_check_parser.add_argument(
+        "directory",
+        type=Path,
+        nargs="?",
+        help="the prompts folder holding protocols/ (default: PROMPTS_DIR)",
+    )
+    protocols_check_parser.set_defaults(action=protocols_check)
     database = commands.add_parser("db", help="look after the database schema")
     database_commands = database.add_subparsers(title="database commands", required=True)
     database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(

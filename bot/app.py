@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -20,6 +19,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import Dispatcher, ReplyFirstRateLimiter
 from bot.handlers import COMMANDS, register_handlers
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.prompts import Prompts, PromptsError, load_prompts
@@ -27,7 +27,7 @@ from bot.services import Services, build_services
 from bot.storage import Store, create_database_engine, prepare_schema
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
-RATE_LIMIT_RETRIES = 3
+DISPATCHER_KEY = "dispatcher"
 LOCAL_POOL_SIZE = 8
 NO_PROXY = {"trust_env": False}
 
@@ -38,12 +38,20 @@ def build_application(
     *,
     token: str,
     update_processor: BaseUpdateProcessor | None = None,
+    dispatch_on_timer: bool = True,
 ) -> BotApplication:
-    """The real bot. Tests and the console pass a ManualClock and an emulator's URLs."""
+    """The real bot. Tests and the console pass a ManualClock and an emulator's URLs, and
+    (``dispatch_on_timer=False``) call the dispatcher's ``tick`` themselves."""
     prompts = load_prompts(settings.prompts_dir, settings.crisis_region, settings.clinic_contact)
     check_commands_match(prompts)
     engine = create_database_engine(settings.database_url)
     prepare_schema(engine)
+    if settings.default_protocol not in prompts.protocols:
+        known = ", ".join(sorted(prompts.protocols))
+        raise PromptsError(
+            f"DEFAULT_PROTOCOL is {settings.default_protocol!r}, but prompts/protocols/ has "
+            f"no such file (there are: {known})"
+        )
     services = build_services(settings, clock, Store(engine), prompts)
 
     builder = (
@@ -58,7 +66,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(ReplyFirstRateLimiter())
         .post_init(_register_command_menu)
         .post_shutdown(_close_storage)
     )
@@ -72,7 +80,14 @@ def build_application(
         builder = builder.concurrent_updates(update_processor)
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[DISPATCHER_KEY] = Dispatcher(services, application.bot)
     register_handlers(application)
+    if dispatch_on_timer:
+        if application.job_queue is None:
+            raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+        application.job_queue.run_repeating(
+            _dispatch_due, interval=settings.dispatch_interval_seconds, first=1, name="dispatch"
+        )
     return application
 
 
@@ -96,6 +111,17 @@ def check_commands_match(prompts: Prompts) -> None:
             f"prompts/ui.yaml commands must match the bot's commands "
             f"(missing: {missing}; not a command: {unknown})"
         )
+
+
+def dispatcher_of(application: BotApplication) -> Dispatcher:
+    dispatcher: Dispatcher = application.bot_data[DISPATCHER_KEY]
+    return dispatcher
+
+
+async def _dispatch_due(context: BotContext) -> None:
+    """The JobQueue only wakes the dispatcher; the outbox in the database holds the plan."""
+    dispatcher: Dispatcher = context.bot_data[DISPATCHER_KEY]
+    await dispatcher.tick(context.services.clock.now())
 
 
 def services_of(application: BotApplication) -> Services:

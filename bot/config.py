@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,14 @@ class Settings(BaseSettings):
     clinic_name: str = ""
     clinic_phone: str = ""
     clinic_hours: str = ""
+    default_protocol: str = "at-home-oral"
+    quiet_hours_start: time = time(21, 30)
+    quiet_hours_end: time = time(8, 0)
+    checkin_reminder_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    journal_window_hours: float = Field(default=6.0, gt=0, le=48)
+    dispatch_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    scheduled_per_second: int = Field(default=20, ge=1, le=29)
+    send_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

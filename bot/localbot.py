@@ -11,20 +11,26 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BaseUpdateProcessor
 
-from bot.app import BotApplication, build_application
+from bot.app import BotApplication, build_application, dispatcher_of, services_of
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.delivery import Dispatcher, TickReport
 from bot.emulator import BotApiEmulator, EmulatedMessage
+from bot.storage import Store
 
 LOCAL_BOT_ID = 7000001
 LOCAL_BOT_USERNAME = "carebot_local_bot"
 PROCESSING_TIMEOUT = 10.0
 # Long-poll timeout towards the emulator: short, so stopping never waits long.
 POLL_TIMEOUT = 1
+# The longest jump of a simulated clock between two ticks: well inside the two days that
+# check-ins are planned ahead, so none is ever skipped.
+SIMULATION_STRIDE = timedelta(hours=6)
 
 
 def throwaway_token() -> str:
@@ -79,6 +85,10 @@ class LocalBot:
     async def start(self) -> None:
         await self.emulator.start()
         self.emulator.now = lambda: self.clock.now().timestamp()
+        await self.start_application()
+
+    async def start_application(self) -> None:
+        """Start the bot (a new process) against the running emulator."""
         self._processor = TrackingUpdateProcessor()
         settings = self.settings.model_copy(
             update={
@@ -87,7 +97,11 @@ class LocalBot:
             }
         )
         self.application = build_application(
-            settings, self.clock, token=self.token, update_processor=self._processor
+            settings,
+            self.clock,
+            token=self.token,
+            update_processor=self._processor,
+            dispatch_on_timer=False,
         )
         await self.application.initialize()
         # run_polling() would call these hooks; started piecemeal, they are called here.
@@ -113,7 +127,7 @@ class LocalBot:
     async def restart(self) -> None:
         """A new process on the same database: nothing held in memory survives."""
         await self.stop_application()
-        await self.start()
+        await self.start_application()
 
     async def stop(self) -> None:
         await self.stop_application()
@@ -126,16 +140,57 @@ class LocalBot:
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
 
+    # Time passing -------------------------------------------------------------------------
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self.application is None:
+            raise RuntimeError("the local bot is not running")
+        return dispatcher_of(self.application)
+
+    def store(self) -> Store:
+        if self.application is None:
+            raise RuntimeError("the local bot is not running")
+        return services_of(self.application).store
+
+    async def tick(self) -> TickReport:
+        """What the JobQueue does every second in production: send what is due by now."""
+        return await self.dispatcher.tick(self.clock.now())
+
+    async def run_for(self, length: timedelta) -> TickReport:
+        """Let ``length`` of clock time pass, simulated, never waited: the clock jumps to each
+        moment a planned message falls due (and at least every few hours, so the days ahead
+        are planned as they would be) and the dispatcher ticks there."""
+        total = TickReport()
+        end = self.clock.now() + length
+        outbox = self.store().outbox
+        while self.clock.now() < end:
+            now = self.clock.now()
+            next_due = outbox.next_due_at()
+            target = min(end, now + SIMULATION_STRIDE)
+            if next_due is not None and now < next_due < target:
+                target = next_due
+            self.clock.set(target)
+            report = await self.tick()
+            for name in ("sent", "missed", "skipped", "retried", "failed", "blocked"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+        return total
+
     # What a person does -----------------------------------------------------------------
 
     def person(self, user_id: int, first_name: str) -> Person:
         return Person(self, user_id, first_name)
 
-    async def send_text(self, user_id: int, text: str, first_name: str) -> list[EmulatedMessage]:
-        """Type a message; returns the bot's new messages in that chat."""
+    async def send_text(
+        self, user_id: int, text: str, first_name: str, reply_to: int | None = None
+    ) -> list[EmulatedMessage]:
+        """Type a message (``reply_to``: as a reply to that message); returns the bot's new
+        messages in that chat."""
         return await self._act(
             user_id,
-            lambda: self.emulator.send_text(user_id=user_id, text=text, first_name=first_name),
+            lambda: self.emulator.send_text(
+                user_id=user_id, text=text, first_name=first_name, reply_to=reply_to
+            ),
         )
 
     async def press_button(
@@ -186,6 +241,10 @@ class Person:
 
     async def says(self, text: str) -> list[EmulatedMessage]:
         return await self.bot.send_text(self.user_id, text, self.first_name)
+
+    async def replies(self, message: EmulatedMessage, text: str) -> list[EmulatedMessage]:
+        """Telegram's "reply" to one of the bot's messages."""
+        return await self.bot.send_text(self.user_id, text, self.first_name, message.message_id)
 
     async def presses(
         self, button: str | int, message: EmulatedMessage | None = None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bot.config import ClinicContact
+from bot.config import ClinicContact, Settings
 from bot.crisis_resources import Directory, Region, load_crisis_resources
+from bot.domain.protocols import Protocol, ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.render import Message, Renderer, consent_template, message_template
 from bot.ui_text import UiText, load_ui_text
@@ -28,6 +31,7 @@ class Prompts:
     screener: Screener
     crisis_region: Region
     crisis_directory: Directory
+    protocols: Mapping[str, Protocol]
 
 
 def load_prompts(
@@ -46,19 +50,15 @@ def load_prompts(
     consent_version = current_consent_version(prompts_dir)
     if consent_version is None:
         problems.append(f"{prompts_dir / 'consent'}: no consent text (expected v1.html, v2.html …)")
-    renderer = Renderer(
-        prompts_dir,
-        commands=list(ui.commands.items()),
-        crisis_region=region,
-        crisis_directory=directory,
-        clinic_name=(clinic or ClinicContact()).name,
-        clinic_phone=(clinic or ClinicContact()).phone,
-        clinic_hours=(clinic or ClinicContact()).hours,
-    )
+    renderer = Renderer(prompts_dir, **_globals(ui, region, directory, clinic or ClinicContact()))
     names = [message_template(name) for name in Message]
     if consent_version is not None:
         names.append(consent_template(consent_version))
     problems += renderer.compile_errors(names)
+    try:
+        protocols = load_protocols(prompts_dir, renderer)
+    except ProtocolError as error:
+        problems += [str(problem) for problem in error.problems]
     if problems:
         raise PromptsError("; ".join(problems))
     assert consent_version is not None
@@ -69,6 +69,7 @@ def load_prompts(
         screener=screener,
         crisis_region=region,
         crisis_directory=directory,
+        protocols=protocols,
     )
 
 
@@ -80,3 +81,29 @@ def current_consent_version(prompts_dir: Path) -> int | None:
         if (match := CONSENT_FILE.match(path.name))
     ]
     return max(versions, default=None)
+
+
+def _globals(
+    ui: UiText, region: Region, directory: Directory, clinic: ClinicContact
+) -> dict[str, Any]:
+    """What every template may use, whoever renders it."""
+    return {
+        "commands": list(ui.commands.items()),
+        "crisis_region": region,
+        "crisis_directory": directory,
+        "clinic_name": clinic.name,
+        "clinic_phone": clinic.phone,
+        "clinic_hours": clinic.hours,
+    }
+
+
+def template_globals(prompts_dir: Path, settings: Settings) -> dict[str, Any]:
+    """The globals for a renderer that checks templates on their own (``protocols check``)."""
+    try:
+        ui = load_ui_text(prompts_dir / "ui.yaml")
+        region, directory = load_crisis_resources(
+            prompts_dir / "safety" / "resources.yaml", settings.crisis_region
+        )
+    except YamlFileError as error:
+        raise PromptsError(str(error)) from None
+    return _globals(ui, region, directory, settings.clinic_contact)

@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -57,6 +57,23 @@ class Message(StrEnum):
     SAFETY_PLAN_ASK = "safety_plan_ask"
     SAFETY_PLAN_SHOW = "safety_plan_show"
     SAFETY_PLAN_STOPPED = "safety_plan_stopped"
+    CHECKIN_DUE = "checkin_due"
+    CHECKIN_REMINDER = "checkin_reminder"
+    PROMPT_REMINDER = "prompt_reminder"
+    SESSION_MENU = "session_menu"
+    SESSION_CONFIRM = "session_confirm"
+    SESSION_ASK_END = "session_ask_end"
+    SESSION_ASK_UPCOMING = "session_ask_upcoming"
+    SESSION_TIME_INVALID = "session_time_invalid"
+    SESSION_TIME_IMPOSSIBLE = "session_time_impossible"
+    SESSION_LOGGED = "session_logged"
+    SESSION_CANCELLED = "session_cancelled"
+    PAUSE_MENU = "pause_menu"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    JOURNAL_ASK = "journal_ask"
+    JOURNAL_SAVED = "journal_saved"
+    JOURNAL_RECENT = "journal_recent"
 
 
 class Renderer:
@@ -77,12 +94,32 @@ class Renderer:
     def consent(self, version: int, **context: Any) -> str:
         return self._render(consent_template(version), context)
 
+    def prompt(self, name: str, **context: Any) -> str:
+        """A protocol step's template, named by its path under prompts/."""
+        return self._render(name, context)
+
+    def render_problems(self, name: str, contexts: list[dict[str, Any]]) -> list[str]:
+        """Why a template cannot be sent: missing, broken, or naming an unknown variable."""
+        compiled = self.compile_errors([name])
+        if compiled:
+            return compiled
+        problems: list[str] = []
+        for context in contexts:
+            try:
+                self._render(name, context)
+            except TemplateError as error:
+                problems.append(f"prompts/{name}: {error.message or type(error).__name__}")
+                break
+        return problems
+
     def compile_errors(self, names: list[str]) -> list[str]:
         """Problems that would stop these templates from loading, one line each."""
         problems = []
         for name in names:
             try:
                 self._environment.get_template(name)
+            except TemplateNotFound:
+                problems.append(f"prompts/{name}: there is no such template file")
             except TemplateError as error:
                 line = getattr(error, "lineno", None)
                 where = f"prompts/{name}" + (f", line {line}" if line else "")

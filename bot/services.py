@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.checkin_flow import CheckInFlow
 from bot.domain.conversations import Conversations
+from bot.domain.journal import Journal
+from bot.domain.local_time import QuietHours
 from bot.domain.onboarding import Onboarding
 from bot.domain.safety_events import SafetyDesk
 from bot.domain.safety_plan import SafetyPlans
+from bot.domain.scheduling import Scheduler, ScheduleRules
 from bot.prompts import Prompts
 from bot.storage import Store
 
@@ -26,10 +30,21 @@ class Services:
     checkins: CheckInFlow
     safety: SafetyDesk
     safety_plans: SafetyPlans
+    scheduler: Scheduler
+    journal: Journal
 
 
-def build_services(settings: Settings, clock: Clock, store: Store, prompts: Prompts) -> Services:
+def build_services(
+    settings: Settings,
+    clock: Clock,
+    store: Store,
+    prompts: Prompts,
+) -> Services:
     conversations = Conversations(store, clock)
+    rules = ScheduleRules(
+        default_protocol=settings.default_protocol,
+        quiet=QuietHours(settings.quiet_hours_start, settings.quiet_hours_end),
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -40,4 +55,6 @@ def build_services(settings: Settings, clock: Clock, store: Store, prompts: Prom
         checkins=CheckInFlow(store, clock, conversations),
         safety=SafetyDesk(store, clock, prompts.screener),
         safety_plans=SafetyPlans(store, clock, conversations),
+        scheduler=Scheduler(store, clock, prompts.protocols, rules),
+        journal=Journal(store, clock, timedelta(hours=settings.journal_window_hours)),
     )

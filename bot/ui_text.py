@@ -38,6 +38,16 @@ class Buttons(StrictModel):
     plan_skip_part: Label
     plan_stop: Label
     plan_start_again: Label
+    journal_write: Label
+    session_just_finished: Label
+    session_earlier_today: Label
+    session_upcoming: Label
+    session_confirm_now: Label
+    cancel: Label
+    pause_1_day: Label
+    pause_3_days: Label
+    pause_7_days: Label
+    pause_until_resume: Label
 
 
 class Notices(StrictModel):

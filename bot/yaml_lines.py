@@ -101,3 +101,17 @@ def line_of(tree: Any, location: Sequence[str | int]) -> int:
         else:
             break
     return line
+
+
+def describe_problem(problem: Any) -> str:
+    """A pydantic error in a clinician's words, with where in the file it is."""
+    location = problem["loc"]
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
+    where = where.lstrip(".")
+    if problem["type"] == "extra_forbidden":
+        parent = where.rsplit(".", 1)[0] if "." in where else "the file"
+        return f"unknown key {location[-1]!r} in {parent}"
+    if problem["type"] == "missing":
+        return f"{where}: this is required but missing"
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

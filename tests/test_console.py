@@ -235,3 +235,17 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not wants_colour(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
     assert not wants_colour(Terminal())
+
+
+async def test_moving_the_clock_sends_what_falls_due_on_the_way(settings, tmp_path: Path):
+    status, output = await run_script(
+        settings,
+        tmp_path,
+        "/start\n#1\nEurope/London\n21:00\n/time 2030-01-02 09:00\n"
+        "/session\n#1\n#1\n? session 1 ended\n"
+        "/time +1h\n? Your session is over\n/time +1d\n? time for today's check-in\n"
+        "/time +60d\n",
+    )
+    assert status == 0, output
+    assert output.count("Your session is over") == 1
+    assert "marked missed, not sent" in output

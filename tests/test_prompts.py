@@ -42,6 +42,14 @@ CONTEXT = {
     "question": "What helps?",
     "current": "<script>& music",
     "parts": [{"number": 1, "title": "My warning signs", "text": "<script>& numb"}],
+    "upcoming": True,
+    "outcome": "new",
+    "when": "Sat 28 Mar, 14:30",
+    "prompts_planned": 5,
+    "until": "Tue 31 Mar, 10:00",
+    "was_paused": True,
+    "score": None,
+    "entries": [{"when": "Sat 28 Mar, 14:30", "text": "<script>& calm", "score": 4}],
 }
 
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 from contextlib import suppress
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from bot.app import services_of
 from bot.console.commands import (
@@ -27,6 +27,8 @@ from bot.emulator import ChatEvent, EmulatedMessage
 from bot.localbot import LocalBot, Person
 
 DEFAULT_PERSON = "Sam"
+# Longer jumps skip ahead like downtime instead of sending every day's messages on the way.
+LONGEST_SIMULATED_JUMP = timedelta(days=31)
 CLINICIANS_NOT_YET = (
     "Clinicians arrive with the clinician features of a later release; "
     "for now everyone here is a patient."
@@ -64,11 +66,13 @@ class ConsoleSession:
         elif isinstance(action, SwitchPerson):
             self._switch(action)
         elif isinstance(action, MoveClock):
-            self._move_clock(action)
+            await self._move_clock(action)
         elif isinstance(action, PressButton):
             await self._press(action.number)
         elif isinstance(action, SendText):
             await self.person.says(action.text)
+        # What the JobQueue does every second in a real deployment: send anything now due.
+        await self.bot.tick()
         self.drain()
         return True
 
@@ -114,17 +118,27 @@ class ConsoleSession:
         self.names[user_id] = action.name
         self.transcript.console(f"You are now {action.name}, a patient (Telegram id {user_id}).")
 
-    def _move_clock(self, action: MoveClock) -> None:
+    async def _move_clock(self, action: MoveClock) -> None:
+        """Time passes as it would for a running bot: every planned message that falls due on
+        the way is sent, in order (messages whose moment passed long ago are marked missed)."""
         clock = self.bot.clock
         zone = zone_info(self._zone_name())
-        try:
-            if action.by is not None:
-                clock.advance(action.by)
-            elif action.to_local is not None:
-                clock.set(local_target(action.to_local, zone))
-        except ValueError:
+        if action.by is not None:
+            length = action.by
+        else:
+            assert action.to_local is not None
+            length = local_target(action.to_local, zone) - clock.now()
+        if length < timedelta(0):
             self.transcript.console("The clock only moves forward.")
             return
+        if length > LONGEST_SIMULATED_JUMP:
+            clock.advance(length)
+            self.transcript.console(
+                "That is a long jump, so the bot behaves as if it had been switched off meanwhile: "
+                "messages whose time passed are marked missed, not sent."
+            )
+        else:
+            await self.bot.run_for(length)
         local = clock.now().astimezone(zone)
         self.transcript.console(
             f"The clock is now {local:%a %d %b %Y, %H:%M} in {self._zone_name()} "

@@ -7,7 +7,7 @@ exactly what was wrong instead of a generic "invalid input".
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time, timedelta
 from enum import StrEnum
 
 SCALE_MIN, SCALE_MAX = 0, 10
@@ -22,6 +22,8 @@ TIME_PATTERN = re.compile(
 
 
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "yup", "yes i am", "i am", "sort of", "maybe"})
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NO_WORDS = frozenset({"no", "n", "nope", "nah", "no i am not", "i am not", "not really"})
 
 
@@ -31,6 +33,7 @@ class Problem(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     NOT_A_TIME = "not_a_time"
     NOT_YES_OR_NO = "not_yes_or_no"
+    NOT_A_DAY = "not_a_day"
 
 
 class InvalidAnswer(ValueError):  # noqa: N818  (an answer, not a program error)
@@ -79,3 +82,32 @@ def parse_yes_no(text: str) -> bool:
     if cleaned in NO_WORDS:
         return False
     raise InvalidAnswer(Problem.NOT_YES_OR_NO)
+
+
+def parse_day_and_time(text: str, today: date) -> tuple[date, time]:
+    """A local day and time such as ``tomorrow 10:00``, ``friday 9am`` or ``2026-04-02 10:00``.
+
+    Dates written with slashes are refused: 04/02 is April in one country, February in another.
+    """
+    words = text.strip().lower().replace(",", " ").replace(" at ", " ").split()
+    if len(words) < 2:
+        raise InvalidAnswer(Problem.NOT_A_DAY)
+    day_word, time_text = words[0], " ".join(words[1:])
+    return _parse_day(day_word, today), parse_time_of_day(time_text)
+
+
+def _parse_day(word: str, today: date) -> date:
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    for index, name in enumerate(WEEKDAYS):
+        if len(word) >= 3 and name.startswith(word):
+            ahead = (index - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    if ISO_DATE.match(word):
+        try:
+            return date.fromisoformat(word)
+        except ValueError:
+            pass
+    raise InvalidAnswer(Problem.NOT_A_DAY)

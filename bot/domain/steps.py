@@ -17,6 +17,11 @@ class Step(StrEnum):
     CHECKIN_PAIN = "checkin_pain"
     CHECKIN_NOTE = "checkin_note"
     SAFETY_PLAN_PART = "safety_plan_part"
+    SESSION_MENU = "session_menu"
+    SESSION_CONFIRM = "session_confirm"
+    SESSION_EARLIER_TIME = "session_earlier_time"
+    SESSION_UPCOMING_WHEN = "session_upcoming_when"
+    JOURNAL_WRITE = "journal_write"
 
 
 TIMEZONE_STEPS = frozenset({Step.ONBOARDING_TIMEZONE, Step.SETTINGS_TIMEZONE})
@@ -28,5 +33,13 @@ CHECKIN_STEPS = frozenset(
         Step.CHECKIN_MOOD_FOLLOW_UP,
         Step.CHECKIN_PAIN,
         Step.CHECKIN_NOTE,
+    }
+)
+SESSION_STEPS = frozenset(
+    {
+        Step.SESSION_MENU,
+        Step.SESSION_CONFIRM,
+        Step.SESSION_EARLIER_TIME,
+        Step.SESSION_UPCOMING_WHEN,
     }
 )

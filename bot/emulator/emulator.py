@@ -167,13 +167,16 @@ class BotApiEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """The user sends ``text``; returns the update_id. ``first_name`` defaults to
-        ``User<id>`` for a new user and profile fields given later update the user."""
+        """The user sends ``text`` (``reply_to``: as a reply to that message); returns the
+        update_id. ``first_name`` defaults to ``User<id>`` for a new user and profile fields
+        given later update the user."""
         return person.send_text(
             self._state,
             user_id,
             text,
+            reply_to,
             first_name=first_name,
             last_name=last_name,
             username=username,

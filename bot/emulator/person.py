@@ -53,12 +53,19 @@ def _publish_update(state: EmulatorState, kind: str, message: EmulatedMessage) -
     return state.updates.push(kind, message_json(state, message))
 
 
-def send_text(state: EmulatorState, user_id: int, text: str, **profile: Any) -> int:
-    """The user sends a text message; ``/commands`` get ``bot_command`` entities."""
+def send_text(
+    state: EmulatorState, user_id: int, text: str, reply_to: int | None = None, **profile: Any
+) -> int:
+    """The user sends a text message (``reply_to``: as a reply to that message of the chat);
+    ``/commands`` get ``bot_command`` entities."""
     chat = active_chat(state, user_id, **profile)
     _checked_text(text, "message", limits.MAX_TEXT_LENGTH)
     message = chat.add(
-        from_bot=False, text=text, entities=command_entities(text), date=state.unix_now()
+        from_bot=False,
+        text=text,
+        entities=command_entities(text),
+        date=state.unix_now(),
+        reply_to_message_id=reply_to,
     )
     return _publish_update(state, "message", message)
 

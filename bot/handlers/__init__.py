@@ -12,9 +12,12 @@ from bot.handlers import (
     checkin,
     errors,
     fallbacks,
+    journal,
     onboarding,
+    pause,
     safety,
     safety_plan,
+    session,
     settings,
     text,
 )
@@ -27,6 +30,10 @@ COMMANDS: dict[str, Callback] = {
     "start": onboarding.start,
     "checkin": checkin.checkin,
     "settings": settings.settings,
+    "session": session.session,
+    "journal": journal.journal,
+    "pause": pause.pause,
+    "resume": pause.resume,
     "safetyplan": safety_plan.safety_plan,
     "crisis": safety.crisis_command,
     "help": fallbacks.help_command,
@@ -39,6 +46,9 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.SETTINGS: settings.settings_pressed,
     Kind.SOS: safety.sos_pressed,
     Kind.SAFETY_PLAN: safety_plan.plan_pressed,
+    Kind.JOURNAL: journal.journal_pressed,
+    Kind.SESSION: session.session_pressed,
+    Kind.PAUSE: pause.pause_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.

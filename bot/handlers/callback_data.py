@@ -20,6 +20,9 @@ class Kind(StrEnum):
     SETTINGS = "set"
     SOS = "sos"
     SAFETY_PLAN = "plan"
+    JOURNAL = "jr"  # buttons on an integration prompt; the token is the outbox row
+    SESSION = "ses"
+    PAUSE = "pause"
 
 
 @dataclass(frozen=True)

@@ -22,3 +22,8 @@ def settings_summary(patient: Patient, now: datetime) -> dict[str, Any]:
         "local_time": format_time(local_now(now, zone).time()),
         "checkin_time": format_time(patient.checkin_time) if patient.checkin_time else "",
     }
+
+
+def format_local(moment: datetime, zone: str) -> str:
+    """A moment as the patient reads it: ``Sat 28 Mar, 14:30``."""
+    return local_now(moment, zone).strftime("%a %d %b, %H:%M")

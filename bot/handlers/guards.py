@@ -45,7 +45,11 @@ async def explain_missing_consent(
 def known_person(update: Update, context: BotContext) -> Patient | None:
     """The patient record behind this update, whatever their consent; None for strangers."""
     user = update.effective_user
-    return context.services.onboarding.find(user.id) if user else None
+    patient = context.services.onboarding.find(user.id) if user else None
+    if patient is not None and not patient.active:
+        # They blocked the bot once; writing to it again means they can be reached again.
+        patient = context.services.scheduler.mark_reachable(patient)
+    return patient
 
 
 def consented_or_none(update: Update, context: BotContext) -> Patient | None:

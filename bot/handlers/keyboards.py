@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.answers import SCALE_MAX, SCALE_MIN
+from bot.domain.protocols import Button
 from bot.handlers.callback_data import Callback, Kind
 from bot.handlers.formatting import format_time
 from bot.ui_text import UiText
@@ -23,6 +24,12 @@ YES, NO = "yes", "no"
 SAFE_NOW, HELP_AGAIN, SHOW_PLAN = "safe", "again", "plan"
 # Safety plan buttons.
 SKIP_PART, STOP_PLAN, WHOLE_PLAN, EDIT_PART_PREFIX = "skip", "stop", "all", "edit"
+# Integration prompt buttons.
+SCORE_PREFIX, WRITE = "s", "w"
+# /session and /pause.
+JUST_FINISHED, EARLIER_TODAY, UPCOMING, CONFIRM_NOW, CANCEL = "now", "earlier", "soon", "ok", "x"
+PAUSE_UNTIL_RESUME = "open"
+PAUSE_DAYS = (1, 3, 7)
 
 
 def _button(label: str, kind: Kind, token: str, value: str) -> InlineKeyboardButton:
@@ -132,3 +139,56 @@ def safety_plan_parts(ui: UiText) -> InlineKeyboardMarkup:
     ]
     buttons.append(_button(ui.buttons.plan_start_again, Kind.SAFETY_PLAN, "", WHOLE_PLAN))
     return _rows(buttons, per_row=1)
+
+
+def prompt_buttons(
+    ui: UiText, row_id: int, buttons: Sequence[Button]
+) -> InlineKeyboardMarkup | None:
+    """The buttons a protocol step asks for, tied to the message they arrive on."""
+    if not buttons:
+        return None
+    token = str(row_id)
+    rows: list[list[InlineKeyboardButton]] = []
+    if Button.SCALE in buttons:
+        values = [
+            _button(str(v), Kind.JOURNAL, token, f"{SCORE_PREFIX}{v}")
+            for v in range(SCALE_MIN, SCALE_MAX + 1)
+        ]
+        rows += [values[:6], values[6:]]
+    if Button.WRITE in buttons:
+        rows.append([_button(ui.buttons.journal_write, Kind.JOURNAL, token, WRITE)])
+    return InlineKeyboardMarkup(rows)
+
+
+def session_menu(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.session_just_finished, Kind.SESSION, token, JUST_FINISHED),
+            _button(ui.buttons.session_earlier_today, Kind.SESSION, token, EARLIER_TODAY),
+            _button(ui.buttons.session_upcoming, Kind.SESSION, token, UPCOMING),
+            _button(ui.buttons.cancel, Kind.SESSION, token, CANCEL),
+        ],
+        per_row=1,
+    )
+
+
+def confirm_just_finished(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            _button(ui.buttons.session_confirm_now, Kind.SESSION, token, CONFIRM_NOW),
+            _button(ui.buttons.session_earlier_today, Kind.SESSION, token, EARLIER_TODAY),
+            _button(ui.buttons.cancel, Kind.SESSION, token, CANCEL),
+        ],
+        per_row=1,
+    )
+
+
+def cancel_only(ui: UiText, token: str) -> InlineKeyboardMarkup:
+    return _rows([_button(ui.buttons.cancel, Kind.SESSION, token, CANCEL)], per_row=1)
+
+
+def pause_menu(ui: UiText) -> InlineKeyboardMarkup:
+    labels = {1: ui.buttons.pause_1_day, 3: ui.buttons.pause_3_days, 7: ui.buttons.pause_7_days}
+    buttons = [_button(labels[days], Kind.PAUSE, "", str(days)) for days in PAUSE_DAYS]
+    buttons.append(_button(ui.buttons.pause_until_resume, Kind.PAUSE, "", PAUSE_UNTIL_RESUME))
+    return _rows(buttons, per_row=3)

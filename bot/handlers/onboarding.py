@@ -120,6 +120,7 @@ async def _save_timezone(
     services = context.services
     await retire_question(update, context, conversation)
     patient, conversation = services.onboarding.choose_timezone(patient, conversation, choice)
+    services.scheduler.plan_ahead(patient)
     await send(
         update,
         context,
@@ -159,6 +160,7 @@ async def _save_checkin_time(
     patient, completed = services.onboarding.choose_checkin_time(
         patient, conversation, checkin_time
     )
+    services.scheduler.plan_ahead(patient)
     if completed:
         await send(
             update,

@@ -34,7 +34,7 @@ async def ask(
     context: BotContext,
     conversation: Conversation,
     template: Template,
-    keyboard: InlineKeyboardMarkup,
+    keyboard: InlineKeyboardMarkup | None,
     **variables: Any,
 ) -> Conversation:
     """Send a question and make it the conversation's live one, retiring the previous one."""

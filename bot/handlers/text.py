@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.domain.onboarding import require_id
 from bot.domain.steps import Step
-from bot.handlers import checkin, onboarding, safety_plan
+from bot.handlers import checkin, journal, onboarding, safety_plan, session
 from bot.handlers.context import BotContext
 from bot.handlers.guards import consented_patient
 from bot.handlers.replies import send
@@ -28,6 +28,11 @@ ANSWERS: dict[Step, StepAnswer] = {
     Step.CHECKIN_PAIN: checkin.score_typed,
     Step.CHECKIN_NOTE: checkin.note_typed,
     Step.SAFETY_PLAN_PART: safety_plan.part_typed,
+    Step.SESSION_MENU: session.menu_typed,
+    Step.SESSION_CONFIRM: session.menu_typed,
+    Step.SESSION_EARLIER_TIME: session.end_time_typed,
+    Step.SESSION_UPCOMING_WHEN: session.upcoming_typed,
+    Step.JOURNAL_WRITE: journal.entry_typed,
 }
 
 
@@ -36,7 +41,12 @@ async def text_message(update: Update, context: BotContext) -> None:
     if patient is None:
         return
     conversation = context.services.conversations.current(require_id(patient))
-    answer = ANSWERS.get(Step(conversation.step))
+    step = Step(conversation.step)
+    prompt = journal.prompt_answered_by(update, context, patient, idle=step == Step.IDLE)
+    if prompt is not None:
+        await journal.save_entry(update, context, patient, prompt)
+        return
+    answer = ANSWERS.get(step)
     if answer is None:
         await send(update, context, Message.UNEXPECTED_TEXT)
         return

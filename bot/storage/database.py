@@ -6,6 +6,8 @@ by every later release, on SQLite and on PostgreSQL alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -74,3 +77,11 @@ def prepare_schema(engine: Engine) -> None:
         raise SchemaOutOfDateError(
             "The database schema is out of date: run `python -m bot db upgrade` first."
         )
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One short transaction; objects stay readable after it closes (``expire_on_commit``
+    off), so callers never touch the database through a returned object."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.sql.expression import false, true
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import UTCDateTime
@@ -39,6 +49,12 @@ class Patient(SQLModel, table=True):
     checkin_time: time | None = None
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     mood_explained: bool = False
+    # False once Telegram says the person blocked the bot: nothing more is sent until they
+    # write again.
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # /pause: until a time, or (paused without an end) until /resume.
+    paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -123,3 +139,81 @@ class SafetyPlanPart(SQLModel, table=True):
     part: int = Field(primary_key=True)
     text: str = Field(sa_type=Text)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DosingSession(SQLModel, table=True):
+    """A ketamine session: booked in advance (``planned_for``), finished (``ended_at``), or both."""
+
+    __tablename__ = "dosing_sessions"
+    __table_args__ = (UniqueConstraint("patient_id", "number", name="uq_dosing_sessions_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    number: int
+    protocol: str = Field(max_length=64)
+    planned_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    logged_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot has planned to send: the single source of truth for what goes out.
+
+    ``dedupe_key`` is unique per patient ("checkin:2026-03-28", "session:4:day3"), so planning
+    the same thing twice updates one row instead of sending twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "dedupe_key", name="uq_outbox_patient_key"),
+        Index("ix_outbox_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    dedupe_key: str = Field(max_length=96)
+    kind: str = Field(max_length=16)
+    session_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("dosing_sessions.id", ondelete="CASCADE"), nullable=True),
+    )
+    protocol: str | None = Field(default=None, max_length=64)
+    step_id: str | None = Field(default=None, max_length=32)
+    local_date: date | None = None
+    reminder_of: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("outbox.id", ondelete="CASCADE"), nullable=True)
+    )
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reason: str | None = Field(default=None, max_length=120)
+
+
+class JournalEntry(SQLModel, table=True):
+    """A patient's reply to an integration prompt, in their words or as a 0-10 score."""
+
+    __tablename__ = "journal_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    outbox_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("outbox.id", ondelete="SET NULL"), nullable=True)
+    )
+    session_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("dosing_sessions.id", ondelete="SET NULL"), nullable=True),
+    )
+    text: str | None = Field(default=None, sa_type=Text)
+    score: int | None = None
+    written_at: datetime = Field(sa_type=UTCDateTime)

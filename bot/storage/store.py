@@ -7,31 +7,33 @@ after the session has closed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.storage.database import transaction
 from bot.storage.models import (
     CheckIn,
     ConsentRecord,
     Conversation,
+    DosingSession,
+    JournalEntry,
     Patient,
     SafetyEvent,
     SafetyPlanPart,
 )
+from bot.storage.outbox import Outbox
 
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.outbox = Outbox(engine)
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self.engine)
 
     # Patients -----------------------------------------------------------------------------
 
@@ -39,6 +41,20 @@ class Store:
         with self._session() as session:
             query = select(Patient).where(Patient.telegram_user_id == telegram_user_id)
             return session.exec(query).first()
+
+    def patient(self, patient_id: int) -> Patient | None:
+        with self._session() as session:
+            return session.get(Patient, patient_id)
+
+    def onboarded_patients(self) -> list[Patient]:
+        """Everyone who finished joining and has not blocked the bot: whom to plan for."""
+        with self._session() as session:
+            query = (
+                select(Patient)
+                .where(col(Patient.onboarded_at).is_not(None), col(Patient.active).is_(True))
+                .order_by(col(Patient.id))
+            )
+            return list(session.exec(query))
 
     def save_patient(self, patient: Patient) -> Patient:
         with self._session() as session:
@@ -142,3 +158,44 @@ class Store:
     def save_safety_plan_part(self, part: SafetyPlanPart) -> SafetyPlanPart:
         with self._session() as session:
             return session.merge(part)
+
+    # Dosing sessions ------------------------------------------------------------------------
+
+    def sessions(self, patient_id: int) -> list[DosingSession]:
+        """Oldest first."""
+        with self._session() as session:
+            query = (
+                select(DosingSession)
+                .where(DosingSession.patient_id == patient_id)
+                .order_by(col(DosingSession.number))
+            )
+            return list(session.exec(query))
+
+    def session(self, session_id: int) -> DosingSession | None:
+        with self._session() as session:
+            return session.get(DosingSession, session_id)
+
+    def save_session(self, dosing_session: DosingSession) -> DosingSession:
+        with self._session() as session:
+            dosing_session = session.merge(dosing_session)
+            session.flush()
+            return dosing_session
+
+    # Journal --------------------------------------------------------------------------------
+
+    def add_journal_entry(self, entry: JournalEntry) -> JournalEntry:
+        with self._session() as session:
+            session.add(entry)
+            session.flush()
+            return entry
+
+    def journal(self, patient_id: int, limit: int) -> list[JournalEntry]:
+        """The newest ``limit`` entries, newest first."""
+        with self._session() as session:
+            query = (
+                select(JournalEntry)
+                .where(JournalEntry.patient_id == patient_id)
+                .order_by(col(JournalEntry.written_at).desc(), col(JournalEntry.id).desc())
+                .limit(limit)
+            )
+            return list(session.exec(query))

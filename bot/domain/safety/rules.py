@@ -23,7 +23,7 @@ from bot.domain.safety.phrases import (
     compile_pattern,
     compile_phrase,
 )
-from bot.domain.safety.yaml_lines import YamlLineError, line_of, load_with_lines
+from bot.yaml_lines import YamlLineError, describe_problem, line_of, load_with_lines
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 # Lower-case words joined by hyphens ("crisis-self-harm"): ids are stored in safety events.
@@ -119,7 +119,7 @@ def load_rules(path: Path) -> RuleSet:
         spec = RulesSpec.model_validate(tree)
     except ValidationError as error:
         problems = [
-            (line_of(tree, problem["loc"]), _describe(problem))
+            (line_of(tree, problem["loc"]), describe_problem(problem))
             for problem in error.errors(include_url=False)
         ]
         raise SafetyRulesError(_format(path, problems)) from None
@@ -128,19 +128,6 @@ def load_rules(path: Path) -> RuleSet:
     if compiler.problems:
         raise SafetyRulesError(_format(path, compiler.problems))
     return rule_set
-
-
-def _describe(problem: Any) -> str:
-    """A pydantic error in a clinician's words, with where in the file it is."""
-    location = problem["loc"]
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
-    where = where.lstrip(".")
-    if problem["type"] == "extra_forbidden":
-        parent = where.rsplit(".", 1)[0] if "." in where else "the file"
-        return f"unknown key {location[-1]!r} in {parent}"
-    if problem["type"] == "missing":
-        return f"{where}: this is required but missing"
-    return f"{where}: {problem['msg']}"
 
 
 def _format(path: Path, problems: list[tuple[int, str]]) -> str:

@@ -1,0 +1,133 @@
+"""What each kind of outbox row says when it falls due, or why it is no longer needed.
+
+This is the one place that turns a row into words and buttons; the dispatcher only sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.checkins import RECENT_DAYS
+from bot.domain.local_time import to_local
+from bot.domain.onboarding import require_id
+from bot.domain.planning import Kind
+from bot.domain.protocols import PromptContext
+from bot.domain.steps import Step
+from bot.handlers import keyboards
+from bot.render import Message
+from bot.services import Services
+from bot.storage import Conversation, OutboxMessage, Patient
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None
+    # The check-in whose question this message asks, so its buttons stay the live ones.
+    question_of: Conversation | None = None
+    reminder_after: timedelta | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class NotNeeded:
+    reason: str
+
+
+def compose(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
+    if row.kind == Kind.CHECKIN:
+        return _checkin(services, row, patient)
+    if row.kind == Kind.PROMPT:
+        return _prompt(services, row, patient)
+    return _reminder(services, row, patient)
+
+
+def _checkin(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
+    if row.local_date is None or services.store.checkin_on(require_id(patient), row.local_date):
+        return NotNeeded("already checked in today")
+    current = services.conversations.current(require_id(patient))
+    if current.step in (Step.CHECKIN_PAIN, Step.CHECKIN_NOTE, Step.CHECKIN_MOOD_FOLLOW_UP):
+        return NotNeeded("a check-in is already under way")
+    conversation = services.checkins.start(patient)
+    minutes = services.settings.checkin_reminder_minutes
+    return Outgoing(
+        text=services.prompts.renderer.message(
+            Message.CHECKIN_DUE,
+            first_name=patient.first_name,
+            explain=services.checkins.explain_mood_once(patient),
+        ),
+        keyboard=keyboards.score(conversation.token, keyboards.MOOD_PREFIX),
+        question_of=conversation,
+        reminder_after=timedelta(minutes=minutes) if minutes else None,
+    )
+
+
+def _prompt(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
+    protocol = services.scheduler.protocol_of(row.protocol)
+    step = protocol.step(row.step_id or "")
+    if step is None:
+        return NotNeeded("the step is no longer in the protocol")
+    text = services.prompts.renderer.prompt(
+        step.template, **prompt_context(services, row, patient).variables()
+    )
+    keyboard = keyboards.prompt_buttons(services.prompts.ui, require_row_id(row), step.buttons)
+    return Outgoing(text=text, keyboard=keyboard, reminder_after=step.reminder_after)
+
+
+def prompt_context(services: Services, row: OutboxMessage, patient: Patient) -> PromptContext:
+    now = services.clock.now()
+    session = services.store.session(row.session_id) if row.session_id else None
+    days_since = None
+    if session is not None and session.ended_at is not None and patient.timezone:
+        days_since = (
+            to_local(now, patient.timezone).date()
+            - to_local(session.ended_at, patient.timezone).date()
+        ).days
+    today = services.checkins.today(patient)
+    recent = services.store.checkins_between(
+        require_id(patient), today - timedelta(days=RECENT_DAYS - 1), today
+    )
+    return PromptContext(
+        first_name=patient.first_name,
+        session_number=session.number if session is not None else None,
+        days_since_session=days_since,
+        mood_average=_average([c.mood for c in recent]),
+        pain_average=_average([c.pain for c in recent]),
+    )
+
+
+def _reminder(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
+    original = services.store.outbox.get(row.reminder_of) if row.reminder_of else None
+    if original is None or original.answered_at is not None:
+        return NotNeeded("answered")
+    renderer = services.prompts.renderer
+    if original.kind != Kind.CHECKIN:
+        return Outgoing(
+            text=renderer.message(Message.PROMPT_REMINDER, first_name=patient.first_name),
+            reply_to=original.telegram_message_id,
+        )
+    if original.local_date is None or services.store.checkin_on(
+        require_id(patient), original.local_date
+    ):
+        return NotNeeded("already checked in today")
+    current = services.conversations.current(require_id(patient))
+    if current.step != Step.CHECKIN_MOOD:
+        return NotNeeded("the check-in was started or closed")
+    return Outgoing(
+        text=renderer.message(Message.CHECKIN_REMINDER, first_name=patient.first_name),
+        keyboard=keyboards.score(current.token, keyboards.MOOD_PREFIX),
+        question_of=current,
+    )
+
+
+def _average(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def require_row_id(row: OutboxMessage) -> int:
+    if row.id is None:
+        raise ValueError("an outbox row must be stored before it is sent")
+    return row.id

@@ -1,0 +1,240 @@
+"""Dosing sessions, pauses and the plan of what each patient receives, kept in the outbox.
+
+The rule for a session logged while another is in progress, so messages never double:
+  * "just finished" when a session was booked in advance and has not ended: that booked
+    session has now ended (same number); its steps after the session are planned.
+  * "just finished" within 12 hours of the end of the last session: a correction of that
+    session's end time; its steps still waiting are moved, steps already sent stay sent.
+  * otherwise a new session begins: the steps of earlier sessions still waiting are
+    cancelled, so a patient never receives two sets of prompts at once.
+  * booking a session while another booked one has not happened yet moves that booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.domain.local_time import QuietHours, to_local
+from bot.domain.onboarding import require_id
+from bot.domain.planning import (
+    SessionTimes,
+    plan_checkins,
+    plan_recurring,
+    plan_session,
+)
+from bot.domain.protocols import Protocol
+from bot.storage import DosingSession, Patient, Store
+
+SAME_SESSION_WITHIN = timedelta(hours=12)
+LONGEST_BOOKING_AHEAD = timedelta(days=60)
+
+
+class SessionOutcome(StrEnum):
+    NEW = "new"
+    BOOKED_ENDED = "booked_ended"  # a session logged in advance has now finished
+    CORRECTED = "corrected"  # the end time of the session just logged was changed
+    BOOKED = "booked"
+    REBOOKED = "rebooked"
+
+
+class SessionTimeError(ValueError):
+    """The time given for a session cannot be right (in the future, or too far ahead)."""
+
+
+@dataclass(frozen=True)
+class SessionLogged:
+    session: DosingSession
+    outcome: SessionOutcome
+    prompts_planned: int
+
+
+@dataclass(frozen=True)
+class ScheduleRules:
+    default_protocol: str
+    quiet: QuietHours
+
+
+class Scheduler:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        protocols: Mapping[str, Protocol],
+        rules: ScheduleRules,
+    ) -> None:
+        if rules.default_protocol not in protocols:
+            known = ", ".join(sorted(protocols))
+            raise ValueError(f"no protocol {rules.default_protocol!r} (there are: {known})")
+        self._store = store
+        self._clock = clock
+        self.protocols = protocols
+        self.rules = rules
+
+    # Sessions -------------------------------------------------------------------------------
+
+    def session_finished(self, patient: Patient, ended_at: datetime) -> SessionLogged:
+        now = self._clock.now()
+        if ended_at > now:
+            raise SessionTimeError("a session cannot end in the future")
+        sessions = self._store.sessions(require_id(patient))
+        latest = sessions[-1] if sessions else None
+        if latest is not None and latest.ended_at is None:
+            latest.ended_at, outcome = ended_at, SessionOutcome.BOOKED_ENDED
+        elif (
+            latest is not None
+            and latest.ended_at is not None
+            and (abs(ended_at - latest.ended_at) < SAME_SESSION_WITHIN)
+        ):
+            latest.ended_at, outcome = ended_at, SessionOutcome.CORRECTED
+        else:
+            latest, outcome = (
+                self._new_session(patient, sessions, ended_at=ended_at),
+                SessionOutcome.NEW,
+            )
+        return self._save_and_plan(patient, latest, outcome, earlier=sessions)
+
+    def session_booked(self, patient: Patient, planned_for: datetime) -> SessionLogged:
+        now = self._clock.now()
+        if planned_for <= now:
+            raise SessionTimeError("a booked session must be in the future")
+        if planned_for - now > LONGEST_BOOKING_AHEAD:
+            raise SessionTimeError("a booked session must be within the next 60 days")
+        sessions = self._store.sessions(require_id(patient))
+        latest = sessions[-1] if sessions else None
+        if latest is not None and latest.ended_at is None:
+            latest.planned_for, outcome = planned_for, SessionOutcome.REBOOKED
+        else:
+            latest = self._new_session(patient, sessions, planned_for=planned_for)
+            outcome = SessionOutcome.BOOKED
+        return self._save_and_plan(patient, latest, outcome, earlier=sessions)
+
+    def _new_session(
+        self,
+        patient: Patient,
+        sessions: list[DosingSession],
+        *,
+        ended_at: datetime | None = None,
+        planned_for: datetime | None = None,
+    ) -> DosingSession:
+        return DosingSession(
+            patient_id=require_id(patient),
+            number=(sessions[-1].number + 1) if sessions else 1,
+            protocol=self.rules.default_protocol,
+            ended_at=ended_at,
+            planned_for=planned_for,
+            logged_at=self._clock.now(),
+        )
+
+    def _save_and_plan(
+        self,
+        patient: Patient,
+        session: DosingSession,
+        outcome: SessionOutcome,
+        earlier: list[DosingSession],
+    ) -> SessionLogged:
+        session = self._store.save_session(session)
+        assert session.id is not None
+        older = [s.id for s in earlier if s.id is not None and s.id != session.id]
+        if older:
+            self._store.outbox.cancel_waiting(
+                require_id(patient), "a newer session began", session_ids=older
+            )
+        planned = plan_session(
+            self._protocol(session.protocol),
+            SessionTimes(session.id, session.ended_at, session.planned_for),
+            _zone(patient),
+            self.rules.quiet,
+            self._clock.now(),
+        )
+        self._store.outbox.plan(require_id(patient), planned)
+        self._store.outbox.cancel_waiting(
+            require_id(patient),
+            "the session's times changed",
+            session_ids=[session.id],
+            keep_keys=[item.key for item in planned],
+        )
+        return SessionLogged(session, outcome, len(planned))
+
+    def _protocol(self, key: str) -> Protocol:
+        # A session keeps the protocol it began with; if that file has since been removed,
+        # the default protocol carries on rather than leaving the patient without prompts.
+        return self.protocols.get(key) or self.protocols[self.rules.default_protocol]
+
+    def protocol_of(self, session_protocol: str | None) -> Protocol:
+        return self._protocol(session_protocol or self.rules.default_protocol)
+
+    # Daily plan -----------------------------------------------------------------------------
+
+    def plan_ahead(self, patient: Patient) -> None:
+        """Check-ins and recurring steps for today and tomorrow, at the patient's current
+        settings. Safe to call any number of times: rows are keyed by date."""
+        if patient.timezone is None or patient.checkin_time is None or patient.onboarded_at is None:
+            return
+        zone, now = patient.timezone, self._clock.now()
+        today = to_local(now, zone).date()
+        checkins = plan_checkins(zone, patient.checkin_time, today, patient.onboarded_at)
+        recurring = plan_recurring(
+            self._protocol(self.rules.default_protocol),
+            to_local(patient.onboarded_at, zone).date(),
+            zone,
+            patient.checkin_time,
+            today,
+            self.rules.quiet,
+        )
+        outbox = self._store.outbox
+        outbox.plan(
+            require_id(patient), [item for item in checkins + recurring if item.expires_at > now]
+        )
+
+    def plan_everyone(self) -> int:
+        patients = self._store.onboarded_patients()
+        for patient in patients:
+            self.plan_ahead(patient)
+        return len(patients)
+
+    # Pausing --------------------------------------------------------------------------------
+
+    def pause(self, patient: Patient, days: int | None) -> Patient:
+        """Prompts and check-ins stop for ``days`` days, or (``None``) until /resume."""
+        now = self._clock.now()
+        patient.paused = True
+        patient.paused_until = now + timedelta(days=days) if days else None
+        patient.updated_at = now
+        return self._store.save_patient(patient)
+
+    def resume(self, patient: Patient) -> Patient:
+        patient.paused, patient.paused_until = False, None
+        patient.updated_at = self._clock.now()
+        return self._store.save_patient(patient)
+
+    def mark_unreachable(self, patient: Patient) -> None:
+        """Telegram refuses to deliver (blocked, or deleted): stop planning, cancel what waits.
+
+        Writing to the bot again makes them reachable (see ``mark_reachable``).
+        """
+        patient.active = False
+        patient.updated_at = self._clock.now()
+        self._store.save_patient(patient)
+        self._store.outbox.cancel_waiting(require_id(patient), "the patient blocked the bot")
+
+    def mark_reachable(self, patient: Patient) -> Patient:
+        if patient.active:
+            return patient
+        patient.active = True
+        patient.updated_at = self._clock.now()
+        return self._store.save_patient(patient)
+
+    def is_paused(self, patient: Patient, at: datetime) -> bool:
+        if not patient.paused:
+            return False
+        return patient.paused_until is None or at < patient.paused_until
+
+
+def _zone(patient: Patient) -> str:
+    if patient.timezone is None:
+        raise ValueError("planning needs the patient's time zone; finish onboarding first")
+    return patient.timezone

@@ -1,0 +1,220 @@
+"""The outbox: every planned message as a row, and the few atomic moves a row can make.
+
+A row is claimed with a conditional UPDATE (``... WHERE status = 'planned'``) whose row count
+says whether this process won it, which works the same on SQLite and PostgreSQL and never lets
+two dispatchers send one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from datetime import datetime
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from bot.domain.planning import Kind, Planned, Status
+from bot.storage.database import transaction
+from bot.storage.models import OutboxMessage
+
+# Statuses a row can no longer leave, apart from being answered.
+FINISHED = (Status.SENT, Status.MISSED, Status.FAILED, Status.CANCELLED, Status.SKIPPED)
+
+
+class Outbox:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self.engine)
+
+    def plan(
+        self, patient_id: int, items: Iterable[Planned], *, reminder_of: int | None = None
+    ) -> None:
+        """Add each item, or move its row if it is still waiting; rows already sent (or
+        missed, or cancelled) stay as they are, so planning again never sends twice."""
+        with self._session() as session:
+            for item in items:
+                row = session.exec(
+                    select(OutboxMessage).where(
+                        OutboxMessage.patient_id == patient_id,
+                        OutboxMessage.dedupe_key == item.key,
+                    )
+                ).first()
+                if row is None:
+                    session.add(
+                        OutboxMessage(
+                            patient_id=patient_id,
+                            dedupe_key=item.key,
+                            kind=item.kind,
+                            session_id=item.session_id,
+                            protocol=item.protocol,
+                            step_id=item.step_id,
+                            local_date=item.local_date,
+                            reminder_of=reminder_of,
+                            due_at=item.due_at,
+                            expires_at=item.expires_at,
+                            status=Status.PLANNED,
+                        )
+                    )
+                elif row.status == Status.PLANNED:
+                    row.due_at, row.expires_at = item.due_at, item.expires_at
+
+    def cancel_waiting(
+        self,
+        patient_id: int,
+        reason: str,
+        *,
+        session_ids: Iterable[int] | None = None,
+        keep_keys: Iterable[str] = (),
+        kind: Kind | None = None,
+    ) -> int:
+        """Cancel rows still waiting to be sent; returns how many."""
+        query = update(OutboxMessage).where(
+            col(OutboxMessage.patient_id) == patient_id,
+            col(OutboxMessage.status) == Status.PLANNED,
+        )
+        if session_ids is not None:
+            query = query.where(col(OutboxMessage.session_id).in_(list(session_ids)))
+        if keep := list(keep_keys):
+            query = query.where(col(OutboxMessage.dedupe_key).not_in(keep))
+        if kind is not None:
+            query = query.where(col(OutboxMessage.kind) == kind)
+        with self._session() as session:
+            result = session.execute(query.values(status=Status.CANCELLED, reason=reason))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_missed(self, now: datetime) -> int:
+        """Rows whose time to be useful has passed unsent: never sent late."""
+        query = (
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.status) == Status.PLANNED,
+                col(OutboxMessage.expires_at) <= now,
+            )
+            .values(status=Status.MISSED, reason="expired before it could be sent")
+        )
+        with self._session() as session:
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def release_unfinished(self) -> int:
+        """At start-up: rows a previous process claimed but never recorded as sent.
+
+        They go back to the queue. Telegram has no idempotency key, so one of them may already
+        have reached the patient: that is the one duplicate a crash can cause.
+        """
+        query = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.status) == Status.SENDING)
+            .values(status=Status.PLANNED, claimed_at=None)
+        )
+        with self._session() as session:
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        with self._session() as session:
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == Status.PLANNED,
+                    col(OutboxMessage.due_at) <= now,
+                )
+                .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+                .limit(limit)
+            )
+            return list(session.exec(query))
+
+    def next_due_at(self) -> datetime | None:
+        """When the earliest waiting row falls due (for simulations that skip idle time)."""
+        with self._session() as session:
+            query = (
+                select(OutboxMessage.due_at)
+                .where(OutboxMessage.status == Status.PLANNED)
+                .order_by(col(OutboxMessage.due_at))
+                .limit(1)
+            )
+            return session.exec(query).first()
+
+    def claim(self, row_id: int, now: datetime) -> bool:
+        query = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == Status.PLANNED)
+            .values(status=Status.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        )
+        with self._session() as session:
+            return int(session.execute(query).rowcount) == 1  # type: ignore[attr-defined]
+
+    def finish(
+        self,
+        row_id: int,
+        status: Status,
+        *,
+        sent_at: datetime | None = None,
+        message_id: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        with self._session() as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                return
+            row.status, row.reason = status, reason
+            if sent_at is not None:
+                row.sent_at, row.telegram_message_id = sent_at, message_id
+
+    def retry_at(self, row_id: int, due_at: datetime, reason: str) -> None:
+        """Back to the queue for another try at ``due_at``."""
+        with self._session() as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is not None:
+                row.status, row.due_at, row.reason = Status.PLANNED, due_at, reason
+
+    def get(self, row_id: int) -> OutboxMessage | None:
+        with self._session() as session:
+            return session.get(OutboxMessage, row_id)
+
+    def mark_answered(self, row_id: int, now: datetime) -> None:
+        """The patient answered: remember it, and drop the reminder if it has not gone yet."""
+        with self._session() as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is not None and row.answered_at is None:
+                row.answered_at = now
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.reminder_of) == row_id,
+                    col(OutboxMessage.status) == Status.PLANNED,
+                )
+                .values(status=Status.SKIPPED, reason="answered")
+            )
+
+    def for_patient(self, patient_id: int) -> list[OutboxMessage]:
+        with self._session() as session:
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.patient_id == patient_id)
+                .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+            )
+            return list(session.exec(query))
+
+    def by_message_id(self, patient_id: int, message_id: int) -> OutboxMessage | None:
+        with self._session() as session:
+            query = select(OutboxMessage).where(
+                OutboxMessage.patient_id == patient_id,
+                OutboxMessage.telegram_message_id == message_id,
+            )
+            return session.exec(query).first()
+
+    def latest_sent_prompt(self, patient_id: int) -> OutboxMessage | None:
+        with self._session() as session:
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.patient_id == patient_id,
+                    OutboxMessage.kind == Kind.PROMPT,
+                    OutboxMessage.status == Status.SENT,
+                )
+                .order_by(col(OutboxMessage.sent_at).desc())
+                .limit(1)
+            )
+            return session.exec(query).first()
