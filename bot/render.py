@@ -110,6 +110,9 @@ class Renderer:
             except TemplateError as error:
                 problems.append(f"prompts/{name}: {error.message or type(error).__name__}")
                 break
+            except Exception as error:  # e.g. arithmetic on a value that can be none
+                problems.append(f"prompts/{name}: fails to render ({type(error).__name__})")
+                break
         return problems
 
     def compile_errors(self, names: list[str]) -> list[str]:

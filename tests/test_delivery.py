@@ -258,3 +258,32 @@ async def test_a_checkin_at_a_time_the_clock_change_skips_or_repeats_comes_once(
     if zone == "Europe/Berlin":
         repeated = next(r for r in sent if r.local_date.day == 25)
         assert repeated.sent_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # CEST, the first
+
+
+async def test_a_template_removed_while_running_fails_that_message_only(
+    settings, clock, tmp_path, prompts_dir
+) -> None:
+    import shutil
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(prompts_dir, prompts)
+    async with LocalBot(settings.model_copy(update={"prompts_dir": prompts}), clock) as bot:
+        ana = bot.person(5_000_000_001, "Ana")
+        await session_at_noon(bot, ana)
+        (prompts / "integration" / "rest_and_safety.html").unlink()
+        report = await bot.run_for(timedelta(hours=7))
+        statuses = {r.step_id: (r.status, r.reason) for r in rows(bot, ana, "prompt")}
+        assert statuses["rest_and_safety"] == ("failed", "could not be written: TemplateNotFound")
+        assert statuses["evening_check"][0] == "sent"
+        assert report.failed == 1
+
+
+async def test_a_reply_refused_because_the_bot_was_blocked_marks_the_patient_inactive(
+    local_bot: LocalBot, ana
+) -> None:
+    await session_at_noon(local_bot, ana)
+    # Blocked between writing and the reply (deleted accounts answer the same way).
+    local_bot.emulator.inject_fault("sendMessage", FaultKind.FORBIDDEN)
+    await ana.says("/journal")
+    assert patient_of(local_bot, ana).active is False
+    assert not [r for r in outbox_of(local_bot, ana) if r.status == "planned"]

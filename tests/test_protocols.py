@@ -183,3 +183,9 @@ def test_the_bot_refuses_an_unknown_default_protocol(settings: Settings) -> None
     wrong = settings.model_copy(update={"default_protocol": "nonexistent"})
     with pytest.raises(PromptsError, match="DEFAULT_PROTOCOL is 'nonexistent'"):
         build_application(wrong, ManualClock(START), token=throwaway_token())
+
+
+def test_a_template_that_fails_while_rendering_is_refused(prompts_copy: Path) -> None:
+    (prompts_copy / "integration" / "odd.html").write_text("{{ mood_average + 1 }}")
+    write_protocol(prompts_copy, "mine", GOOD_STEP.replace("rest_and_safety", "odd"))
+    assert any("fails to render (TypeError)" in p for p in problems(prompts_copy))

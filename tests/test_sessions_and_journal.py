@@ -172,3 +172,18 @@ async def test_free_text_soon_after_a_prompt_is_kept_and_later_text_is_not(local
     local_bot.clock.advance(timedelta(hours=5))  # 6.5 hours after the note, before 14:00's
     assert "Thank you for writing" not in texts(await ana.says("random words"))
     assert [e.text for e in local_bot.store().journal(1, 10)] == ["a quiet morning"]
+
+
+async def test_long_journal_entries_are_shortened_so_the_list_fits_one_message(
+    local_bot, joined
+) -> None:
+    await finish_session_now(joined)
+    await local_bot.run_for(timedelta(hours=1))
+    rest = next(r for r in rows(local_bot, joined, "prompt") if r.step_id == "rest_and_safety")
+    note = next(m for m in joined.messages() if m.message_id == rest.telegram_message_id)
+    for letter in "abcde":
+        await joined.replies(note, letter * 3000)
+    shown = texts(await joined.says("/journal"))
+    assert len(shown) < 4096
+    assert "a" * 599 + "…" in shown
+    assert len(local_bot.store().journal(1, 10)[0].text) == 3000  # stored whole

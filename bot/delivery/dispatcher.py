@@ -26,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.delivery.compose import NotNeeded, Outgoing, compose
 from bot.delivery.limiter import SCHEDULED, retry_after_seconds
 from bot.domain.planning import Status, plan_reminder
+from bot.handlers.errors import describe
 from bot.services import Services
 from bot.storage import OutboxMessage, Patient
 
@@ -104,7 +105,15 @@ class Dispatcher:
             outbox.finish(row.id, Status.SKIPPED, reason="paused")
             report.skipped += 1
             return
-        message = compose(services, row, patient)
+        try:
+            message = compose(services, row, patient)
+        except Exception as error:  # a broken template must not leave the row half-claimed
+            outbox.finish(
+                row.id, Status.FAILED, reason=f"could not be written: {type(error).__name__}"
+            )
+            report.failed += 1
+            log.error("a planned message could not be written: %s\n%s", *describe(error))
+            return
         if isinstance(message, NotNeeded):
             outbox.finish(row.id, Status.SKIPPED, reason=message.reason)
             report.skipped += 1

@@ -23,6 +23,9 @@ async def on_error(update: object, context: BotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         log.warning("update %s: the chat cannot be reached (blocked or deactivated)", update_id)
+        patient = consented_or_none(update, context) if isinstance(update, Update) else None
+        if patient is not None:
+            context.services.scheduler.mark_unreachable(patient)
         return
     log.error("update %s: a handler failed with %s\n%s", update_id, *describe(error))
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -16,6 +16,13 @@ from bot.handlers.replies import acknowledge_press, ask, retire_question, send
 from bot.render import Message
 from bot.storage import Conversation, OutboxMessage, Patient
 
+# Five entries must fit in one Telegram message (4,096 characters), so long ones are shortened.
+ENTRY_PREVIEW = 600
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
 
 async def journal(update: Update, context: BotContext) -> None:
     patient = await ready_patient(update, context)
@@ -23,7 +30,11 @@ async def journal(update: Update, context: BotContext) -> None:
         return
     zone = patient.timezone or "UTC"
     entries = [
-        {"when": format_local(entry.written_at, zone), "text": entry.text, "score": entry.score}
+        {
+            "when": format_local(entry.written_at, zone),
+            "text": shorten(entry.text, ENTRY_PREVIEW) if entry.text else None,
+            "score": entry.score,
+        }
         for entry in context.services.journal.recent(patient)
     ]
     await send(update, context, Message.JOURNAL_RECENT, entries=entries)
