@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.content import ContentError, Library
 from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
@@ -106,6 +107,21 @@ def protocols_check(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def content_check(settings: Settings, arguments: argparse.Namespace) -> int:
+    """Validate every article exactly as start-up does; one line per problem."""
+    folder = arguments.directory or settings.content_dir
+    try:
+        library = Library.load(folder)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found; no article was loaded.", file=sys.stderr)
+        return 1
+    for article in sorted(library.articles.values(), key=lambda a: a.id):
+        print(f"ok  {article.id}: {article.title} ({article.pages} snippets, {article.audience})")
+    return 0
+
+
 def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     upgrade_to_latest(create_database_engine(settings.database_url))
     print("The database schema is up to date.")
@@ -157,6 +173,15 @@ def _parser() -> argparse.ArgumentParser:
         help="the prompts folder holding protocols/ (default: PROMPTS_DIR)",
     )
     protocols_check_parser.set_defaults(action=protocols_check)
+    content = commands.add_parser("content", help="check the educational articles")
+    content_commands = content.add_subparsers(title="content commands", required=True)
+    content_check_parser = content_commands.add_parser(
+        "check", help="validate every article (exit 1 on any problem)"
+    )
+    content_check_parser.add_argument(
+        "directory", type=Path, nargs="?", help="the folder of articles (default: CONTENT_DIR)"
+    )
+    content_check_parser.set_defaults(action=content_check)
     database = commands.add_parser("db", help="look after the database schema")
     database_commands = database.add_subparsers(title="database commands", required=True)
     database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(

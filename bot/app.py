@@ -20,6 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Dispatcher, ReplyFirstRateLimiter
+from bot.domain.content import ContentError, Library
 from bot.handlers import COMMANDS, register_handlers
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.prompts import Prompts, PromptsError, load_prompts
@@ -52,7 +53,8 @@ def build_application(
             f"DEFAULT_PROTOCOL is {settings.default_protocol!r}, but prompts/protocols/ has "
             f"no such file (there are: {known})"
         )
-    services = build_services(settings, clock, Store(engine), prompts)
+    library = load_content(settings)
+    services = build_services(settings, clock, Store(engine), prompts, library)
 
     builder = (
         ApplicationBuilder()
@@ -89,6 +91,14 @@ def build_application(
             _dispatch_due, interval=settings.dispatch_interval_seconds, first=1, name="dispatch"
         )
     return application
+
+
+def load_content(settings: Settings) -> Library:
+    """The article library, whole or not at all (the same check as ``content check``)."""
+    try:
+        return Library.load(settings.content_dir)
+    except ContentError as error:
+        raise PromptsError(f"the article library cannot be used: {error}") from None
 
 
 def is_loopback(url: str) -> bool:

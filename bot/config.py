@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: LogLevel = "INFO"
     prompts_dir: Path = Field(default=REPOSITORY_ROOT / "prompts")
+    content_dir: Path = Field(default=REPOSITORY_ROOT / "content")
     crisis_region: str = "us"
     clinic_name: str = ""
     clinic_phone: str = ""
@@ -110,12 +111,14 @@ class Settings(BaseSettings):
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("prompts_dir", mode="before")
+    @field_validator("prompts_dir", "content_dir", mode="before")
     @classmethod
-    def _empty_means_default(cls, value: object) -> object:
-        return REPOSITORY_ROOT / "prompts" if value in ("", None) else value
+    def _empty_means_default(cls, value: object, info: ValidationInfo) -> object:
+        """An empty setting means the folder of that name next to the package."""
+        folder = (info.field_name or "").removesuffix("_dir")
+        return REPOSITORY_ROOT / folder if value in ("", None) else value
 
-    @field_validator("prompts_dir")
+    @field_validator("prompts_dir", "content_dir")
     @classmethod
     def _prompts_dir_exists(cls, value: Path) -> Path:
         if not value.is_dir():

@@ -211,6 +211,12 @@ class LocalBot:
             ],
         )
 
+    async def inline_query(self, user_id: int, query: str) -> dict[str, Any] | None:
+        """Type ``@bot query`` in any chat; returns the bot's answerInlineQuery parameters."""
+        query_id, update_id = self.emulator.send_inline_query_update(user_id, query)
+        await self.settle(update_id)
+        return self.emulator.inline_answer(query_id)
+
     async def settle(self, update_id: int) -> None:
         """Wait until the bot has handled an update made directly on the emulator."""
         if self._processor is None:

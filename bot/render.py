@@ -74,6 +74,11 @@ class Message(StrEnum):
     JOURNAL_ASK = "journal_ask"
     JOURNAL_SAVED = "journal_saved"
     JOURNAL_RECENT = "journal_recent"
+    LEARN_MENU = "learn_menu"
+    LEARN_NO_MATCH = "learn_no_match"
+    LEARN_PAGE = "learn_page"
+    LEARN_SOURCES = "learn_sources"
+    LEARN_OFFER = "learn_offer"
 
 
 class Renderer:

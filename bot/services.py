@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.checkin_flow import CheckInFlow
+from bot.domain.content import Library
 from bot.domain.conversations import Conversations
 from bot.domain.journal import Journal
 from bot.domain.local_time import QuietHours
@@ -32,6 +33,7 @@ class Services:
     safety_plans: SafetyPlans
     scheduler: Scheduler
     journal: Journal
+    library: Library
 
 
 def build_services(
@@ -39,6 +41,7 @@ def build_services(
     clock: Clock,
     store: Store,
     prompts: Prompts,
+    library: Library,
 ) -> Services:
     conversations = Conversations(store, clock)
     rules = ScheduleRules(
@@ -57,4 +60,5 @@ def build_services(
         safety_plans=SafetyPlans(store, clock, conversations),
         scheduler=Scheduler(store, clock, prompts.protocols, rules),
         journal=Journal(store, clock, timedelta(hours=settings.journal_window_hours)),
+        library=library,
     )

@@ -48,6 +48,12 @@ class Buttons(StrictModel):
     pause_3_days: Label
     pause_7_days: Label
     pause_until_resume: Label
+    learn_previous: Label
+    learn_next: Label
+    learn_sources: Label
+    learn_more: Label
+    learn_topics: Label
+    learn_read: Label
 
 
 class Notices(StrictModel):
@@ -55,6 +61,7 @@ class Notices(StrictModel):
     consent_already_given: Notice
     consent_outdated: Notice
     saved: Notice
+    article_gone: Notice
 
 
 class SafetyPlanPart(StrictModel):

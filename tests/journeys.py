@@ -23,7 +23,7 @@ async def join(person: Person, zone_button: str = "UK", time_button: str = "20:0
 async def check_in(person: Person, mood: int, pain: int, note: str | None = None) -> str:
     """A whole check-in by buttons (and a typed note); returns the bot's final reply."""
     replies = await person.says("/checkin")
-    if "Replace" in texts(replies):
+    if any(button.text == "Replace today's entry" for m in replies for button in m.flat_buttons):
         await person.presses("Replace today's entry")
     await person.presses(str(mood))
     await person.presses(str(pain))

@@ -50,6 +50,14 @@ CONTEXT = {
     "was_paused": True,
     "score": None,
     "entries": [{"when": "Sat 28 Mar, 14:30", "text": "<script>& calm", "score": 4}],
+    "query": "<script>&",
+    "page": 1,
+    "pages": 3,
+    "snippet": "<i>Already HTML</i> from the article library",
+    "sources": [
+        {"author": "NHS", "year": 2024, "url": "https://www.nhs.uk/", "title": "<Migraine>"}
+    ],
+    "occasion": "high-pain",
 }
 
 

@@ -225,7 +225,11 @@ class BotApiEmulator:
         return person.edit_text(self._state, user_id, message_id, new_text)
 
     def send_inline_query(self, user_id: int, query: str) -> str:
-        """The user types ``@bot <query>``; returns the inline query *id* (see inline_answer)."""
+        """The user types ``@bot query``; returns the inline query id."""
+        return person.send_inline_query(self._state, user_id, query)[0]
+
+    def send_inline_query_update(self, user_id: int, query: str) -> tuple[str, int]:
+        """As :meth:`send_inline_query`, also returning the update id (to wait for the bot)."""
         return person.send_inline_query(self._state, user_id, query)
 
     # --- what the bot did ------------------------------------------------------------------

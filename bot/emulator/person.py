@@ -171,8 +171,11 @@ def _find_button(
     return button
 
 
-def send_inline_query(state: EmulatorState, user_id: int, query: str, offset: str = "") -> str:
-    """The user types ``@bot query`` -> ``inline_query`` update; returns the query id."""
+def send_inline_query(
+    state: EmulatorState, user_id: int, query: str, offset: str = ""
+) -> tuple[str, int]:
+    """The user types ``@bot query`` -> ``inline_query`` update; returns the query id and the
+    update id."""
     chat = active_chat(state, user_id)
     pending = state.queries.new("inline_query", user_id, state.now())
     payload = {
@@ -182,5 +185,5 @@ def send_inline_query(state: EmulatorState, user_id: int, query: str, offset: st
         "offset": offset,
         "chat_type": "sender",
     }
-    state.updates.push("inline_query", payload)
-    return pending.query_id
+    update_id = state.updates.push("inline_query", payload)
+    return pending.query_id, update_id

@@ -6,13 +6,21 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.handlers import (
     checkin,
     errors,
     fallbacks,
     journal,
+    learn,
     onboarding,
     pause,
     safety,
@@ -32,6 +40,7 @@ COMMANDS: dict[str, Callback] = {
     "settings": settings.settings,
     "session": session.session,
     "journal": journal.journal,
+    "learn": learn.learn,
     "pause": pause.pause,
     "resume": pause.resume,
     "safetyplan": safety_plan.safety_plan,
@@ -49,6 +58,7 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.JOURNAL: journal.journal_pressed,
     Kind.SESSION: session.session_pressed,
     Kind.PAUSE: pause.pause_pressed,
+    Kind.LEARN: learn.learn_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.
@@ -68,6 +78,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     for kind, callback in BUTTONS.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern(kind)))
     application.add_handler(CallbackQueryHandler(fallbacks.unknown_button))
+    application.add_handler(InlineQueryHandler(learn.inline_learn))
     application.add_handler(
         MessageHandler(NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, text.text_message)
     )

@@ -23,6 +23,7 @@ class Kind(StrEnum):
     JOURNAL = "jr"  # buttons on an integration prompt; the token is the outbox row
     SESSION = "ses"
     PAUSE = "pause"
+    LEARN = "lr"  # the token is the article id
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.answers import InvalidAnswer, parse_score, parse_yes_no
+from bot.domain.content.offers import occasion_after_checkin
 from bot.domain.steps import CHECKIN_STEPS, Step
-from bot.handlers import keyboards
+from bot.handlers import keyboards, learn
 from bot.handlers.context import BotContext
 from bot.handlers.guards import live_conversation, ready_patient
 from bot.handlers.incoming import pressed, typed_text
@@ -139,3 +140,6 @@ async def _finish(
         has_note=saved.checkin.note is not None,
         comparison=saved.comparison,
     )
+    occasion = occasion_after_checkin(saved.checkin.mood, saved.checkin.pain)
+    if occasion is not None:
+        await learn.offer(update, context, occasion)

@@ -29,6 +29,9 @@ SCORE_PREFIX, WRITE = "s", "w"
 # /session and /pause.
 JUST_FINISHED, EARLIER_TODAY, UPCOMING, CONFIRM_NOW, CANCEL = "now", "earlier", "soon", "ok", "x"
 PAUSE_UNTIL_RESUME = "open"
+# /learn: a page number, or one of these.
+SOURCES, MORE, TOPICS = "src", "more", "menu"
+TURN = "p"  # "p3": turn this message to page 3; a bare "3" opens page 3 as a new message
 PAUSE_DAYS = (1, 3, 7)
 
 
@@ -192,3 +195,31 @@ def pause_menu(ui: UiText) -> InlineKeyboardMarkup:
     buttons = [_button(labels[days], Kind.PAUSE, "", str(days)) for days in PAUSE_DAYS]
     buttons.append(_button(ui.buttons.pause_until_resume, Kind.PAUSE, "", PAUSE_UNTIL_RESUME))
     return _rows(buttons, per_row=3)
+
+
+def learn_topics(ui: UiText, articles: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per article (id, title): the topic menu."""
+    return _rows([_button(title, Kind.LEARN, article_id, "1") for article_id, title in articles], 1)
+
+
+def learn_page(ui: UiText, article_id: str, page: int, pages: int) -> InlineKeyboardMarkup:
+    paging = []
+    if page > 1:
+        paging.append(
+            _button(ui.buttons.learn_previous, Kind.LEARN, article_id, f"{TURN}{page - 1}")
+        )
+    if page < pages:
+        paging.append(_button(ui.buttons.learn_next, Kind.LEARN, article_id, f"{TURN}{page + 1}"))
+    rows = [paging] if paging else []
+    rows.append(
+        [
+            _button(ui.buttons.learn_sources, Kind.LEARN, article_id, SOURCES),
+            _button(ui.buttons.learn_more, Kind.LEARN, article_id, MORE),
+        ]
+    )
+    rows.append([_button(ui.buttons.learn_topics, Kind.LEARN, "", TOPICS)])
+    return InlineKeyboardMarkup(rows)
+
+
+def learn_offer(ui: UiText, article_id: str) -> InlineKeyboardMarkup:
+    return _rows([_button(ui.buttons.learn_read, Kind.LEARN, article_id, "1")], per_row=1)

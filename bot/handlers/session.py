@@ -8,11 +8,12 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.answers import InvalidAnswer, parse_day_and_time, parse_time_of_day
+from bot.domain.content.offers import occasion_after_session
 from bot.domain.local_time import at_local
 from bot.domain.onboarding import require_id
-from bot.domain.scheduling import SessionLogged, SessionTimeError
+from bot.domain.scheduling import SessionLogged, SessionOutcome, SessionTimeError
 from bot.domain.steps import SESSION_STEPS, Step
-from bot.handlers import keyboards
+from bot.handlers import keyboards, learn
 from bot.handlers.context import BotContext
 from bot.handlers.formatting import format_local
 from bot.handlers.guards import live_conversation, ready_patient
@@ -139,6 +140,10 @@ async def _confirm(
         when=format_local(when, _zone(patient)) if when else "",
         prompts_planned=logged.prompts_planned,
     )
+    just_ended = logged.outcome in (SessionOutcome.NEW, SessionOutcome.BOOKED_ENDED)
+    occasion = occasion_after_session(logged.session.number, just_ended)
+    if occasion is not None:
+        await learn.offer(update, context, occasion)
 
 
 def _zone(patient: Patient) -> str:

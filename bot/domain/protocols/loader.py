@@ -7,7 +7,6 @@ passes the check is exactly a protocol the bot will run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from bot.domain.protocols.context import SAMPLE_CONTEXTS
 from bot.domain.protocols.model import AfterSession, OnDay, Protocol, ProtocolStep
 from bot.domain.protocols.spec import ProtocolSpec
+from bot.file_problems import FileProblem, FileProblems
 from bot.yaml_lines import YamlLineError, describe_problem, line_of, load_with_lines
 
 PROTOCOLS_FOLDER = "protocols"
@@ -29,22 +29,11 @@ class TemplateChecker(Interface):
     def render_problems(self, name: str, contexts: list[dict[str, Any]]) -> list[str]: ...
 
 
-@dataclass(frozen=True, order=True)
-class ProtocolProblem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}, line {self.line}: {self.message}"
+ProtocolProblem = FileProblem
 
 
-class ProtocolError(Exception):
-    """At least one protocol cannot be used; ``problems`` says where each mistake is."""
-
-    def __init__(self, problems: list[ProtocolProblem]) -> None:
-        super().__init__("; ".join(str(problem) for problem in problems))
-        self.problems = problems
+class ProtocolError(FileProblems):
+    """At least one protocol cannot be used."""
 
 
 def load_protocols(prompts_dir: Path, templates: TemplateChecker) -> Mapping[str, Protocol]:
