@@ -1014,6 +1014,59 @@ def test_own_ordinary_examples_raise_no_crisis_or_emergency(screener: Screener, 
     assert not concerns(screener, text) & {Concern.CRISIS, Concern.EMERGENCY}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [  # one idea each, in wordings unlike the development set: the list learns, not the sentence
+        "I no longer wish to remain on this earth",  # formal: {living} "remain"
+        "I have been contemplating my demise",  # {death} "demise"
+        "gonna log off from life soon",  # {sign_off} + "from life"
+        "honestly ready to tap out for good",  # {sign_off} + "for good"
+        "one more rough week and I'm clocking out",  # a condition, then {final_word}
+        "if the treatment doesn't help, that is it",  # {fails} + {final_word}
+        "my family would run smoother if I vanished",  # {better} "smoother"
+        "the children would manage better without a mum like me",  # {me_gone}
+        "i wnt 2 sleep n neva wake up",  # spelling table: text speak
+        "I'd rather be six feet deep",  # {death}
+        "my brain keeps yelling at me to jump",  # a voice or the brain pushing
+        "I tied a cable around my neck last night",  # ligature
+        "would it hurt if I jumped from the 7th floor",  # {does_it_hurt}, {high_place}
+        "the tablets in my drawer would sort everything",  # means that "would sort it"
+    ],
+)
+def test_crisis_ideas_generalise_to_new_wordings(screener: Screener, text: str):
+    assert Concern.CRISIS in concerns(screener, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dad has gone grey and clammy and keeps rubbing his chest",  # {pallor} + chest
+        "it's like a vice around my ribs",  # chest pain named by the ribs
+        "my wife collapsed and now she isn't answering me",  # not answering
+        "my right hand and leg just stopped working",  # {weak_numb} "stopped working"
+    ],
+)
+def test_emergency_ideas_generalise_to_new_wordings(screener: Screener, text: str):
+    assert Concern.EMERGENCY in concerns(screener, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cat scratched my wrist while I was brushing her",
+        "I scratch my eczema until it bleeds, it drives me mad",
+        "bought a rope ladder for the treehouse",
+        "the main character takes an overdose in chapter 3",
+        "my mum isn't answering her phone, probably at the shops",
+        "I'm checking out of the hotel soon",
+        "I won't need the follow-up appointment, I've been discharged",
+        "I couldn't catch my breath from laughing",
+    ],
+)
+def test_new_look_alikes_raise_no_crisis_or_emergency(screener: Screener, text: str):
+    assert not concerns(screener, text) & {Concern.CRISIS, Concern.EMERGENCY}
+
+
 # --- the rules file ----------------------------------------------------------------------------
 
 
