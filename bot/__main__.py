@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.clinics import ClinicError, Clinics
 from bot.domain.content import ContentError, Library
 from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
@@ -27,11 +28,12 @@ from bot.domain.safety.measure import LabelledFileError, format_report, meets, r
 from bot.logs import configure_logging
 from bot.prompts import PromptsError, template_globals
 from bot.render import Renderer
-from bot.storage import SchemaOutOfDateError, create_database_engine
+from bot.storage import SchemaOutOfDateError, Store, create_database_engine, prepare_schema
 from bot.storage.database import alembic_config, upgrade_to_latest
 
 EXPECTED_FAILURES = (
     ConfigError,
+    ClinicError,
     PromptsError,
     SchemaOutOfDateError,
     SafetyRulesError,
@@ -122,6 +124,67 @@ def content_check(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _clinics(settings: Settings) -> Clinics:
+    engine = create_database_engine(settings.database_url)
+    prepare_schema(engine)
+    return Clinics(Store(engine), SystemClock(), settings.default_clinic)
+
+
+def clinic_create(settings: Settings, arguments: argparse.Namespace) -> int:
+    clinic = _clinics(settings).create_clinic(arguments.name, arguments.phone, arguments.hours)
+    print(f"Created the clinic {clinic.name!r}.")
+    return 0
+
+
+THRESHOLDS = (
+    "escalate_after_minutes",
+    "pain_rise",
+    "pain_rise_checkins",
+    "low_mood",
+    "low_mood_checkins",
+    "missed_days",
+)
+
+
+def clinic_set(settings: Settings, arguments: argparse.Namespace) -> int:
+    """A clinic's contact details, default protocol and alert thresholds."""
+    changes = {
+        key: value
+        for key in ("phone", "hours", "default_protocol", *THRESHOLDS)
+        if (value := getattr(arguments, key)) is not None
+    }
+    clinic = _clinics(settings).configure_clinic(arguments.name, **changes)
+    print(f"{clinic.name}: " + ", ".join(f"{key}={getattr(clinic, key)}" for key in changes))
+    return 0
+
+
+def clinician_add(settings: Settings, arguments: argparse.Namespace) -> int:
+    clinician = _clinics(settings).add_clinician(
+        arguments.telegram_id, arguments.clinic, arguments.name
+    )
+    who = f"{clinician.name} (Telegram id {clinician.telegram_user_id})"
+    print(f"Added {who} to {arguments.clinic!r}.")
+    return 0
+
+
+def clinician_remove(settings: Settings, arguments: argparse.Namespace) -> int:
+    clinician = _clinics(settings).remove_clinician(arguments.telegram_id)
+    print(f"Removed {clinician.name} (Telegram id {clinician.telegram_user_id}).")
+    return 0
+
+
+def audit(settings: Settings, _arguments: argparse.Namespace) -> int:
+    """Every clinician action, oldest first: when (UTC), who, what, which patient."""
+    engine = create_database_engine(settings.database_url)
+    prepare_schema(engine)
+    for entry in Store(engine).clinics.audit_log():
+        patient = f" {entry.patient_code}" if entry.patient_code else ""
+        detail = f" ({entry.detail})" if entry.detail else ""
+        when = f"{entry.at:%Y-%m-%d %H:%M:%S}Z"
+        print(f"{when}  {entry.clinician_name}: {entry.action}{patient}{detail}")
+    return 0
+
+
 def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     upgrade_to_latest(create_database_engine(settings.database_url))
     print("The database schema is up to date.")
@@ -182,6 +245,34 @@ def _parser() -> argparse.ArgumentParser:
         "directory", type=Path, nargs="?", help="the folder of articles (default: CONTENT_DIR)"
     )
     content_check_parser.set_defaults(action=content_check)
+    clinic = commands.add_parser("clinic", help="clinics")
+    clinic_commands = clinic.add_subparsers(title="clinic commands", required=True)
+    create = clinic_commands.add_parser("create", help="create a clinic")
+    create.add_argument("name")
+    create.add_argument("--phone", default="", help="shown to its patients")
+    create.add_argument("--hours", default="", help="opening hours, shown to its patients")
+    create.set_defaults(action=clinic_create)
+    configure = clinic_commands.add_parser(
+        "set", help="change a clinic's contact details, default protocol or alert thresholds"
+    )
+    configure.add_argument("name")
+    configure.add_argument("--phone")
+    configure.add_argument("--hours")
+    configure.add_argument("--default-protocol", dest="default_protocol")
+    for key in THRESHOLDS:
+        configure.add_argument(f"--{key.replace('_', '-')}", dest=key, type=int)
+    configure.set_defaults(action=clinic_set)
+    clinician = commands.add_parser("clinician", help="clinicians")
+    clinician_commands = clinician.add_subparsers(title="clinician commands", required=True)
+    add = clinician_commands.add_parser("add", help="add a clinician to a clinic")
+    add.add_argument("telegram_id", type=int, metavar="TELEGRAM_ID")
+    add.add_argument("--clinic", required=True)
+    add.add_argument("--name", required=True)
+    add.set_defaults(action=clinician_add)
+    remove = clinician_commands.add_parser("remove", help="remove a clinician")
+    remove.add_argument("telegram_id", type=int, metavar="TELEGRAM_ID")
+    remove.set_defaults(action=clinician_remove)
+    commands.add_parser("audit", help="print every clinician action").set_defaults(action=audit)
     database = commands.add_parser("db", help="look after the database schema")
     database_commands = database.add_subparsers(title="database commands", required=True)
     database_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(

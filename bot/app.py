@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -21,7 +23,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Dispatcher, ReplyFirstRateLimiter
 from bot.domain.content import ContentError, Library
-from bot.handlers import COMMANDS, register_handlers
+from bot.handlers import CLINICIAN_COMMANDS, COMMANDS, register_handlers
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.prompts import Prompts, PromptsError, load_prompts
 from bot.services import Services, build_services
@@ -29,6 +31,7 @@ from bot.storage import Store, create_database_engine, prepare_schema
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 DISPATCHER_KEY = "dispatcher"
+log = logging.getLogger(__name__)
 LOCAL_POOL_SIZE = 8
 NO_PROXY = {"trust_env": False}
 
@@ -113,14 +116,17 @@ def is_loopback(url: str) -> bool:
 
 def check_commands_match(prompts: Prompts) -> None:
     """ui.yaml must describe exactly the commands the bot has, so /help never lies."""
-    described, implemented = set(prompts.ui.commands), set(COMMANDS)
-    if described != implemented:
-        missing = ", ".join(sorted(implemented - described)) or "none"
-        unknown = ", ".join(sorted(described - implemented)) or "none"
-        raise PromptsError(
-            f"prompts/ui.yaml commands must match the bot's commands "
-            f"(missing: {missing}; not a command: {unknown})"
-        )
+    for key, described, implemented in (
+        ("commands", set(prompts.ui.commands), set(COMMANDS)),
+        ("clinician_commands", set(prompts.ui.clinician_commands), set(CLINICIAN_COMMANDS)),
+    ):
+        if described != implemented:
+            missing = ", ".join(sorted(implemented - described)) or "none"
+            unknown = ", ".join(sorted(described - implemented)) or "none"
+            raise PromptsError(
+                f"prompts/ui.yaml {key} must match the bot's commands "
+                f"(missing: {missing}; not a command: {unknown})"
+            )
 
 
 def dispatcher_of(application: BotApplication) -> Dispatcher:
@@ -140,10 +146,31 @@ def services_of(application: BotApplication) -> Services:
 
 
 async def _register_command_menu(application: BotApplication) -> None:
-    commands = services_of(application).prompts.ui.commands
+    """Patients' menu for everyone; each clinician's own menu in their chat. A first
+    clinician named in the settings is added here, once."""
+    services = services_of(application)
+    commands = services.prompts.ui.commands
     await application.bot.set_my_commands(
         [BotCommand(name, description) for name, description in commands.items()]
     )
+    settings = services.settings
+    if settings.first_clinician_id is not None:
+        services.clinics.ensure_first_clinician(
+            settings.first_clinician_id, settings.first_clinician_name
+        )
+    clinician_menu = [
+        BotCommand(name, description)
+        for name, description in services.prompts.ui.clinician_commands.items()
+    ]
+    for clinician in services.store.clinics.all_clinicians():
+        try:
+            await application.bot.set_my_commands(
+                clinician_menu, scope=BotCommandScopeChat(clinician.telegram_user_id)
+            )
+        except TelegramError as error:  # a clinician who never opened the chat yet
+            log.info(
+                "clinician menu not set yet (%s); it is set at their /start", type(error).__name__
+            )
 
 
 async def _close_storage(application: BotApplication) -> None:

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     clinic_phone: str = ""
     clinic_hours: str = ""
     default_protocol: str = "at-home-oral"
+    allow_open_enrolment: bool = False
+    default_clinic: str = "Main clinic"
+    first_clinician_id: int | None = None
+    first_clinician_name: str = "Clinician"
+    invite_valid_days: int = Field(default=7, ge=1, le=90)
     quiet_hours_start: time = time(21, 30)
     quiet_hours_end: time = time(8, 0)
     checkin_reminder_minutes: int = Field(default=120, ge=0, le=24 * 60)
@@ -110,6 +115,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("first_clinician_id", mode="before")
+    @classmethod
+    def _empty_means_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("prompts_dir", "content_dir", mode="before")
     @classmethod

@@ -79,6 +79,32 @@ class Message(StrEnum):
     LEARN_PAGE = "learn_page"
     LEARN_SOURCES = "learn_sources"
     LEARN_OFFER = "learn_offer"
+    INVITE_PROBLEM = "invite_problem"
+    INVITE_NEEDED = "invite_needed"
+    CLINICIANS_CANNOT_JOIN = "clinicians_cannot_join"
+    CLINICIAN_WELCOME = "clinician_welcome"
+    CLINICIANS_ONLY = "clinicians_only"
+    NO_SUCH_PATIENT = "no_such_patient"
+    CLINICIAN_PATIENTS = "clinician_patients"
+    CLINICIAN_PATIENT = "clinician_patient"
+    CLINICIAN_INVITE = "clinician_invite"
+    CLINICIAN_PROTOCOLS = "clinician_protocols"
+    CLINICIAN_UNKNOWN_PROTOCOL = "clinician_unknown_protocol"
+    CLINICIAN_DONE = "clinician_done"
+    CLINICIAN_BAD_TIME = "clinician_bad_time"
+    CHECKIN_TIME_SET_BY_CLINIC = "checkin_time_set_by_clinic"
+    CLINICIAN_UPLOAD_REFUSED = "clinician_upload_refused"
+    CLINICIAN_UPLOADED = "clinician_uploaded"
+    CLINICIAN_PREVIEW_HEAD = "clinician_preview_head"
+    CLINICIAN_PREVIEW_STEP = "clinician_preview_step"
+    CLINICIAN_BAD_SESSION_TIME = "clinician_bad_session_time"
+    CLINICIAN_SESSION_LOGGED = "clinician_session_logged"
+    DISCHARGED = "discharged"
+    CLINICIAN_NO_ALERTS = "clinician_no_alerts"
+    CLINICIAN_ALERT = "clinician_alert"
+    CLINICIAN_DIGEST = "clinician_digest"
+    CLINICIAN_HELP = "clinician_help"
+    CLINICIAN_NOT_PATIENT = "clinician_not_patient"
 
 
 class Renderer:
@@ -93,15 +119,15 @@ class Renderer:
         )
         self._environment.globals.update(shared)
 
-    def message(self, name: Message, **context: Any) -> str:
-        return self._render(f"messages/{name}.html", context)
+    def message(self, template: Message, /, **context: Any) -> str:
+        return self._render(f"messages/{template}.html", context)
 
     def consent(self, version: int, **context: Any) -> str:
         return self._render(consent_template(version), context)
 
-    def prompt(self, name: str, **context: Any) -> str:
+    def prompt(self, template: str, /, **context: Any) -> str:
         """A protocol step's template, named by its path under prompts/."""
-        return self._render(name, context)
+        return self._render(template, context)
 
     def render_problems(self, name: str, contexts: list[dict[str, Any]]) -> list[str]:
         """Why a template cannot be sent: missing, broken, or naming an unknown variable."""

@@ -7,12 +7,16 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.alerts import AlertDesk
 from bot.domain.checkin_flow import CheckInFlow
+from bot.domain.clinic_summaries import ClinicSummaries
+from bot.domain.clinics import Clinics
 from bot.domain.content import Library
 from bot.domain.conversations import Conversations
 from bot.domain.journal import Journal
 from bot.domain.local_time import QuietHours
 from bot.domain.onboarding import Onboarding
+from bot.domain.protocols.catalog import ProtocolCatalog
 from bot.domain.safety_events import SafetyDesk
 from bot.domain.safety_plan import SafetyPlans
 from bot.domain.scheduling import Scheduler, ScheduleRules
@@ -34,6 +38,9 @@ class Services:
     scheduler: Scheduler
     journal: Journal
     library: Library
+    clinics: Clinics
+    alerts: AlertDesk
+    clinic_summaries: ClinicSummaries
 
 
 def build_services(
@@ -44,6 +51,7 @@ def build_services(
     library: Library,
 ) -> Services:
     conversations = Conversations(store, clock)
+    alerts = AlertDesk(store, clock)
     rules = ScheduleRules(
         default_protocol=settings.default_protocol,
         quiet=QuietHours(settings.quiet_hours_start, settings.quiet_hours_end),
@@ -56,9 +64,14 @@ def build_services(
         conversations=conversations,
         onboarding=Onboarding(store, clock, conversations, prompts.consent_version),
         checkins=CheckInFlow(store, clock, conversations),
-        safety=SafetyDesk(store, clock, prompts.screener),
+        safety=SafetyDesk(store, clock, prompts.screener, alerts),
         safety_plans=SafetyPlans(store, clock, conversations),
-        scheduler=Scheduler(store, clock, prompts.protocols, rules),
+        scheduler=Scheduler(
+            store, clock, ProtocolCatalog(store, clock, prompts.protocols, prompts.renderer), rules
+        ),
         journal=Journal(store, clock, timedelta(hours=settings.journal_window_hours)),
         library=library,
+        clinics=Clinics(store, clock, settings.default_clinic),
+        alerts=alerts,
+        clinic_summaries=ClinicSummaries(store, clock),
     )

@@ -54,6 +54,9 @@ class Buttons(StrictModel):
     learn_more: Label
     learn_topics: Label
     learn_read: Label
+    acknowledge: Label
+    journal_share: Label
+    journal_stop_sharing: Label
 
 
 class Notices(StrictModel):
@@ -88,12 +91,13 @@ class Choices(StrictModel):
 
 class UiText(StrictModel):
     commands: dict[str, Notice] = Field(min_length=1, max_length=100)
+    clinician_commands: dict[str, Notice] = Field(min_length=1, max_length=100)
     buttons: Buttons
     notices: Notices
     choices: Choices
     safety_plan: list[SafetyPlanPart] = Field(min_length=PARTS, max_length=PARTS)
 
-    @field_validator("commands")
+    @field_validator("commands", "clinician_commands")
     @classmethod
     def _command_names_telegram_accepts(cls, commands: dict[str, str]) -> dict[str, str]:
         for name in commands:

@@ -15,6 +15,8 @@ from bot.localbot import LocalBot, Person
 from bot.logs import CHATTY_LIBRARIES, configure_logging
 from bot.storage import Store, create_database_engine, prepare_schema
 
+pytest_plugins = ["tests.clinic_journeys"]
+
 # A Saturday in spring, the day before Europe's clocks go forward (29 March 2026).
 START = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
 
@@ -27,7 +29,9 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings as a deployment would have them, ignoring any developer's own .env file."""
-    return load_settings(env_file=None, database_url=database_url, log_level="DEBUG")
+    return load_settings(
+        env_file=None, database_url=database_url, log_level="DEBUG", allow_open_enrolment=True
+    )
 
 
 @pytest.fixture

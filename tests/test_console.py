@@ -124,12 +124,13 @@ async def test_switching_people_gives_each_their_own_chat(settings, tmp_path: Pa
         settings,
         tmp_path,
         "/start\n#1\n/as patient Bo\n/start\n? Hi Bo, I'm glad\n#1\n"
-        "/as patient Sam\n/start\n? Which time zone\n/as clinician Dr A\n",
+        "/as patient Sam\n/start\n? Which time zone\n/as clinician Dr A\n"
+        "/start\n? You are set up as a clinician\n/patients\n? P-\\d{4} Bo\n",
     )
     assert status == 0, output
     assert "You are now Bo, a patient" in output
     assert "Bo \u203a /start" in output
-    assert "later release" in output
+    assert "You are now Dr A, a clinician at Main clinic" in output
 
 
 async def test_an_expected_reply_that_never_comes_fails_the_script(settings, tmp_path: Path):

@@ -46,7 +46,7 @@ async def test_a_whole_onboarding_by_buttons(local_bot, ana: Person):
 
     patient = stored(local_bot).patient_by_telegram_id(ana.user_id)
     assert (patient.timezone, patient.checkin_time.isoformat()) == ("Europe/London", "20:00:00")
-    assert patient.consent_version == 1
+    assert patient.consent_version == 2
     assert patient.onboarded_at is not None
     assert [r.decision for r in stored(local_bot).consent_records(ana.user_id)] == ["accepted"]
 
@@ -58,7 +58,7 @@ async def test_declining_keeps_only_the_refusal_and_explains_how_to_return(local
     assert "send /start" in texts(replies)
     assert stored(local_bot).patient_by_telegram_id(ana.user_id) is None
     records = stored(local_bot).consent_records(ana.user_id)
-    assert [(r.decision, r.consent_version) for r in records] == [("declined", 1)]
+    assert [(r.decision, r.consent_version) for r in records] == [("declined", 2)]
 
     await ana.says("/start")
     await ana.presses("Yes, I agree")
@@ -115,6 +115,7 @@ async def test_start_again_never_duplicates_or_wipes_and_offers_settings(local_b
     assert [b.text for b in replies[-1].flat_buttons] == [
         "Change time zone",
         "Change check-in time",
+        "Share my journal",
     ]
     after = stored(local_bot).patient_by_telegram_id(ana.user_id)
     assert (after.id, after.timezone, after.checkin_time) == (
@@ -195,9 +196,9 @@ async def bot_with_own_prompts(settings, clock, prompts_dir: Path, tmp_path: Pat
 
 
 async def publish_new_consent(bot: LocalBot) -> None:
-    """A clinic adds consent v2 and restarts the bot."""
+    """A clinic adds consent v3 and restarts the bot."""
     consent_dir = bot.settings.prompts_dir / "consent"
-    (consent_dir / "v2.html").write_text("<b>New terms.</b> Do you agree?")
+    (consent_dir / "v3.html").write_text("<b>New terms.</b> Do you agree?")
     await bot.restart()
 
 
@@ -214,12 +215,12 @@ async def test_a_new_consent_version_must_be_accepted_before_continuing(bot_with
     assert "How is your mood today?" in texts(replies)
 
     patient = stored(bot).patient_by_telegram_id(ana.user_id)
-    assert patient.consent_version == 2
+    assert patient.consent_version == 3
     assert patient.timezone == "Europe/London"  # nothing was lost on the way
     records = stored(bot).consent_records(ana.user_id)
     assert [(r.consent_version, r.decision) for r in records] == [
-        (1, "accepted"),
         (2, "accepted"),
+        (3, "accepted"),
     ]
 
 
@@ -250,7 +251,7 @@ async def test_declining_a_new_version_keeps_earlier_entries_and_records_nothing
     assert "I won't record anything new" in texts(replies)
     replies = await ana.says("/checkin")
     assert "New terms." in texts(replies)
-    assert stored(bot).patient_by_telegram_id(ana.user_id).consent_version == 1
+    assert stored(bot).patient_by_telegram_id(ana.user_id).consent_version == 2
 
 
 async def test_names_that_look_like_html_are_shown_as_typed(local_bot: LocalBot):

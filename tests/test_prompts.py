@@ -58,6 +58,57 @@ CONTEXT = {
         {"author": "NHS", "year": 2024, "url": "https://www.nhs.uk/", "title": "<Migraine>"}
     ],
     "occasion": "high-pain",
+    "share_journal": True,
+    "status": "expired",
+    "name": "<Dr> & Co",
+    "clinic": "<Clinic>",
+    "code": "P-1234",
+    "usage": False,
+    "lines": [
+        {
+            "code": "P-1234",
+            "first_name": "<b>Al",
+            "discharged": False,
+            "last_checkin": "2026-03-28",
+            "mood_average": 5.5,
+            "pain_average": None,
+            "adherence": 50,
+            "open_alerts": 2,
+        }
+    ],
+    "discharged": False,
+    "baseline": 4.3,
+    "recent_pain": 6.0,
+    "recent_mood": 4.0,
+    "earlier_pain": None,
+    "earlier_mood": 5.0,
+    "checkins": 9,
+    "sessions": [{"number": 1, "when": "Sat 28 Mar, 12:00", "done": True}],
+    "planned_messages": [{"when": "Sun 29 Mar, 09:30", "what": "next_day"}],
+    "journal": [{"when": "Sat 28 Mar, 14:30", "text": "<script>& calm", "score": None}],
+    "protocol": {"key": "mine", "name": "<Mine>", "version": 2, "steps": 3},
+    "protocols": [{"key": "mine", "name": "<Mine>", "version": None, "steps": 3}],
+    "link": "https://t.me/carebot?start=abc",
+    "expires": "Sat 04 Apr, 10:00",
+    "key": "<mine>",
+    "what": "assigned",
+    "value": "<x>",
+    "problems": ["line 3: <bad>"],
+    "version": 2,
+    "session": "Sun 29 Mar, 12:00",
+    "count": 6,
+    "id": "day_3",
+    "text": "<i>Rendered</i> prompt",
+    "booked": False,
+    "tier": "urgent",
+    "kind": "crisis",
+    "escalation": True,
+    "minutes": 31,
+    "open_alerts": [{"code": "P-1234", "kind": "crisis", "tier": "urgent"}],
+    "new_alerts": [],
+    "digest_items": [{"code": "P-9", "kind": "no_checkins", "tier": "digest"}],
+    "not_checked_in": ["P-1234"],
+    "session_codes": [],
 }
 
 
@@ -87,14 +138,15 @@ def test_the_consent_text_covers_what_the_issue_requires(prompts_dir: Path):
 
 
 def test_the_newest_consent_file_is_the_current_version(prompts_copy: Path):
-    assert load_prompts(prompts_copy).consent_version == 1
-    (prompts_copy / "consent" / "v2.html").write_text("New terms. Do you agree?")
-    (prompts_copy / "consent" / "draft.html").write_text("not a version")
     assert load_prompts(prompts_copy).consent_version == 2
+    (prompts_copy / "consent" / "v3.html").write_text("New terms. Do you agree?")
+    (prompts_copy / "consent" / "draft.html").write_text("not a version")
+    assert load_prompts(prompts_copy).consent_version == 3
 
 
 def test_a_missing_consent_text_stops_loading(prompts_copy: Path):
-    (prompts_copy / "consent" / "v1.html").unlink()
+    for version in prompts_copy.glob("consent/v*.html"):
+        version.unlink()
     with pytest.raises(PromptsError, match="no consent text"):
         load_prompts(prompts_copy)
 

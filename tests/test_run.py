@@ -19,6 +19,7 @@ async def test_the_bot_process_polls_answers_and_stops_cleanly(tmp_path: Path):
             "TELEGRAM_API_BASE_URL": emulator.base_url,
             "TELEGRAM_API_FILE_URL": emulator.base_file_url,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'bot.db'}",
+            "ALLOW_OPEN_ENROLMENT": "true",
             "LOG_LEVEL": "DEBUG",
         }
         process = await asyncio.create_subprocess_exec(

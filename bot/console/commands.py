@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 CONSOLE_HELP = """\
 Console commands (the bot never sees these):
   /as patient NAME        type as someone else (each name is its own Telegram user)
-  /as clinician NAME      type as a clinician (arrives with the clinician features)
+  /as clinician NAME      type as a clinician of the console's clinic
   /time +2h | +1d | +30m  move the bot's clock forward (also +1w, or combined: +1d2h)
   /time 2026-03-29 09:00  jump to a local date and time (the current person's time zone)
   #N                      press button N on the latest message with buttons

@@ -31,10 +31,12 @@ class ScriptLine:
 
 
 def console_settings(settings: Settings) -> Settings:
-    """Trying the bot never touches a clinic's data unless DATABASE_URL explicitly says so."""
-    if "database_url" in settings.model_fields_set:
-        return settings
-    return settings.model_copy(update={"database_url": CONSOLE_DATABASE_URL})
+    """Trying the bot never touches a clinic's data unless DATABASE_URL explicitly says so,
+    and anyone may join without an invite."""
+    changes: dict[str, object] = {"allow_open_enrolment": True}
+    if "database_url" not in settings.model_fields_set:
+        changes["database_url"] = CONSOLE_DATABASE_URL
+    return settings.model_copy(update=changes)
 
 
 def read_script(path: Path) -> Iterator[ScriptLine]:

@@ -29,10 +29,6 @@ from bot.localbot import LocalBot, Person
 DEFAULT_PERSON = "Sam"
 # Longer jumps skip ahead like downtime instead of sending every day's messages on the way.
 LONGEST_SIMULATED_JUMP = timedelta(days=31)
-CLINICIANS_NOT_YET = (
-    "Clinicians arrive with the clinician features of a later release; "
-    "for now everyone here is a patient."
-)
 
 
 class ErrorCounter(logging.Handler):
@@ -110,13 +106,18 @@ class ConsoleSession:
         self.bot.emulator.unsubscribe(self.events)
 
     def _switch(self, action: SwitchPerson) -> None:
-        if action.role == "clinician":
-            self.transcript.console(CLINICIANS_NOT_YET)
-            return
+        """A clinician name becomes a clinician of the default clinic (where everyone who joins
+        in the console belongs), created the first time it is used."""
         user_id = person_id(action.role, action.name)
+        if action.role == "clinician":
+            clinics = services_of(self.bot.application).clinics
+            clinic = clinics.clinic_of(clinics.ensure_first_clinician(user_id, action.name))
+            role = f"a clinician at {clinic.name}; /start shows your commands"
+        else:
+            role = "a patient"
         self.person = self.bot.person(user_id, action.name)
         self.names[user_id] = action.name
-        self.transcript.console(f"You are now {action.name}, a patient (Telegram id {user_id}).")
+        self.transcript.console(f"You are now {action.name}, {role} (Telegram id {user_id}).")
 
     async def _move_clock(self, action: MoveClock) -> None:
         """Time passes as it would for a running bot: every planned message that falls due on

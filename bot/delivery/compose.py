@@ -17,6 +17,7 @@ from bot.domain.planning import Kind
 from bot.domain.protocols import PromptContext
 from bot.domain.steps import Step
 from bot.handlers import keyboards
+from bot.handlers.replies import clinic_variables
 from bot.render import Message
 from bot.services import Services
 from bot.storage import Conversation, OutboxMessage, Patient
@@ -66,12 +67,21 @@ def _checkin(services: Services, row: OutboxMessage, patient: Patient) -> Outgoi
 
 
 def _prompt(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
-    protocol = services.scheduler.protocol_of(row.protocol)
+    session = services.store.session(row.session_id) if row.session_id else None
+    version = session.protocol_version if session is not None else None
+    if session is None and row.protocol:  # a recurring step: the clinic's current version
+        version = (
+            services.scheduler.catalog.current(patient.clinic_id, row.protocol) or (None, None)
+        )[1]
+    protocol = services.scheduler.session_protocol(patient, row.protocol, version)
     step = protocol.step(row.step_id or "")
     if step is None:
         return NotNeeded("the step is no longer in the protocol")
+    contact = services.clinics.contact(patient.clinic_id, services.settings.clinic_contact)
     text = services.prompts.renderer.prompt(
-        step.template, **prompt_context(services, row, patient).variables()
+        step.template,
+        **clinic_variables(contact),
+        **prompt_context(services, row, patient).variables(),
     )
     keyboard = keyboards.prompt_buttons(services.prompts.ui, require_row_id(row), step.buttons)
     return Outgoing(text=text, keyboard=keyboard, reminder_after=step.reminder_after)

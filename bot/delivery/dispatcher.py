@@ -23,8 +23,10 @@ from datetime import datetime, timedelta
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.delivery.clinicians import ClinicianNotifier
 from bot.delivery.compose import NotNeeded, Outgoing, compose
 from bot.delivery.limiter import SCHEDULED, retry_after_seconds
+from bot.domain.alerts import Kind as AlertKind
 from bot.domain.planning import Status, plan_reminder
 from bot.handlers.errors import describe
 from bot.services import Services
@@ -49,6 +51,7 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     blocked: int = 0
+    clinician_messages: int = 0
     reasons: list[str] = field(default_factory=list)
 
 
@@ -56,6 +59,7 @@ class Dispatcher:
     def __init__(self, services: Services, bot: Bot) -> None:
         self._services = services
         self._bot = bot
+        self._clinicians = ClinicianNotifier(services, bot)
         self._planned_at: datetime | None = None
         self._last_sent: dict[int, datetime] = {}
         # Rows a crashed process had handed to Telegram without recording; counted, for tests
@@ -73,6 +77,7 @@ class Dispatcher:
         outbox = self._services.store.outbox
         if self._planned_at is None or not PLAN_EVERY > now - self._planned_at >= timedelta(0):
             self._services.scheduler.plan_everyone()
+            self._look_for_silence()
             self._planned_at = now
         report.missed = outbox.mark_missed(now)
         budget = self._services.settings.scheduled_per_second
@@ -86,7 +91,16 @@ class Dispatcher:
                 continue
             budget -= 1
             await self._deliver(row, now, report)
+        report.clinician_messages = await self._clinicians.tick(now)
         return report
+
+    def _look_for_silence(self) -> None:
+        """Digest-tier alerts for patients who have not checked in for days."""
+        services = self._services
+        for patient in services.store.onboarded_patients():
+            clinic = services.store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+            if clinic is not None and patient.timezone:
+                services.alerts.missed_checkins(patient, clinic, services.checkins.today(patient))
 
     def replan(self) -> None:
         """Plan again at the next tick (after settings change, or a jump of the clock)."""
@@ -129,6 +143,7 @@ class Dispatcher:
             report.blocked += 1
         except BadRequest as error:
             outbox.finish(row.id, Status.FAILED, reason=_reason("rejected", error))
+            services.alerts.raise_alert(patient, AlertKind.UNDELIVERABLE, str(row.id))
             report.failed += 1
         except (NetworkError, TelegramError) as error:
             self._retry_or_fail(row, now, error, report)
@@ -184,6 +199,9 @@ class Dispatcher:
         services = self._services
         services.store.outbox.finish(row_id, Status.CANCELLED, reason="the patient blocked the bot")
         services.scheduler.mark_unreachable(patient)
+        services.alerts.raise_alert(
+            patient, AlertKind.BLOCKED, services.clock.now().date().isoformat()
+        )
         log.info("a patient blocked the bot; their planned messages are cancelled")
 
     def _retry_or_fail(
@@ -194,6 +212,9 @@ class Dispatcher:
         attempts = row.attempts + 1  # the claim counted this attempt in the database
         if attempts >= MAX_ATTEMPTS:
             outbox.finish(row.id, Status.FAILED, reason=_reason("gave up after retries", error))
+            patient = self._services.store.patient(row.patient_id)
+            if patient is not None:
+                self._services.alerts.raise_alert(patient, AlertKind.UNDELIVERABLE, str(row.id))
             report.failed += 1
             log.warning(
                 "a planned message failed after %d attempts: %s", attempts, type(error).__name__

@@ -51,6 +51,12 @@ def pending_setup_step(patient: Patient) -> Step | None:
     return None
 
 
+@dataclass(frozen=True)
+class Placement:
+    clinic_id: int
+    code: str
+
+
 class Onboarding:
     def __init__(
         self, store: Store, clock: Clock, conversations: Conversations, consent_version: int
@@ -67,8 +73,14 @@ class Onboarding:
         return patient is None or patient.consent_version < self.consent_version
 
     def accept_consent(
-        self, telegram_user_id: int, chat_id: int, first_name: str, version: int
+        self,
+        telegram_user_id: int,
+        chat_id: int,
+        first_name: str,
+        version: int,
+        placement: Placement | None = None,
     ) -> ConsentAnswer:
+        """``placement``: the clinic (and code there) a new patient joins."""
         patient = self.find(telegram_user_id)
         if version != self.consent_version:
             return ConsentAnswer(ConsentOutcome.OUTDATED, patient)
@@ -86,6 +98,8 @@ class Onboarding:
         outcome = ConsentOutcome.JOINED if patient is None else ConsentOutcome.RENEWED
         if patient is None:
             patient = Patient(telegram_user_id=telegram_user_id, created_at=now)
+        if placement is not None and patient.clinic_id is None:
+            patient.clinic_id, patient.code = placement.clinic_id, placement.code
         patient.chat_id = chat_id
         patient.first_name = first_name[:64]
         patient.consent_version = version

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.clock import Clock
+from bot.domain.alerts import AlertDesk
 from bot.domain.safety import Concern, Match, Screener
 from bot.storage import Patient, SafetyEvent, Store
 
@@ -17,10 +18,11 @@ LOW_MOOD_RULE = "low-mood-follow-up-yes"
 
 
 class SafetyDesk:
-    def __init__(self, store: Store, clock: Clock, screener: Screener) -> None:
+    def __init__(self, store: Store, clock: Clock, screener: Screener, alerts: AlertDesk) -> None:
         self._store = store
         self._clock = clock
         self.screener = screener
+        self._alerts = alerts
 
     def screen(self, text: str) -> Match | None:
         return self.screener.screen(text)
@@ -39,8 +41,9 @@ class SafetyDesk:
                 rule_id=match.rule_id,
             )
         )
-        # Until clinicians can be alerted in the bot, the log is where the clinic hears of it.
         log.warning("safety event %s: %s (rule %s)", event.id, match.concern, match.rule_id)
+        # The clinic hears of it through an alert; the dispatcher sends it within a second.
+        self._alerts.safety_concern(patient, match.concern)
         return event
 
     def record_low_mood_yes(self, patient: Patient) -> SafetyEvent | None:

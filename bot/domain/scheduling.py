@@ -12,7 +12,6 @@ The rule for a session logged while another is in progress, so messages never do
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -27,6 +26,7 @@ from bot.domain.planning import (
     plan_session,
 )
 from bot.domain.protocols import Protocol
+from bot.domain.protocols.catalog import ProtocolCatalog
 from bot.storage import DosingSession, Patient, Store
 
 SAME_SESSION_WITHIN = timedelta(hours=12)
@@ -63,15 +63,15 @@ class Scheduler:
         self,
         store: Store,
         clock: Clock,
-        protocols: Mapping[str, Protocol],
+        catalog: ProtocolCatalog,
         rules: ScheduleRules,
     ) -> None:
-        if rules.default_protocol not in protocols:
-            known = ", ".join(sorted(protocols))
+        if rules.default_protocol not in catalog.shipped:
+            known = ", ".join(sorted(catalog.shipped))
             raise ValueError(f"no protocol {rules.default_protocol!r} (there are: {known})")
         self._store = store
         self._clock = clock
-        self.protocols = protocols
+        self.catalog = catalog
         self.rules = rules
 
     # Sessions -------------------------------------------------------------------------------
@@ -120,10 +120,12 @@ class Scheduler:
         ended_at: datetime | None = None,
         planned_for: datetime | None = None,
     ) -> DosingSession:
+        key, version = self.protocol_for(patient)
         return DosingSession(
             patient_id=require_id(patient),
             number=(sessions[-1].number + 1) if sessions else 1,
-            protocol=self.rules.default_protocol,
+            protocol=key,
+            protocol_version=version,
             ended_at=ended_at,
             planned_for=planned_for,
             logged_at=self._clock.now(),
@@ -144,7 +146,7 @@ class Scheduler:
                 require_id(patient), "a newer session began", session_ids=older
             )
         planned = plan_session(
-            self._protocol(session.protocol),
+            self.session_protocol(patient, session.protocol, session.protocol_version),
             SessionTimes(session.id, session.ended_at, session.planned_for),
             _zone(patient),
             self.rules.quiet,
@@ -159,26 +161,39 @@ class Scheduler:
         )
         return SessionLogged(session, outcome, len(planned))
 
-    def _protocol(self, key: str) -> Protocol:
-        # A session keeps the protocol it began with; if that file has since been removed,
-        # the default protocol carries on rather than leaving the patient without prompts.
-        return self.protocols.get(key) or self.protocols[self.rules.default_protocol]
+    def protocol_for(self, patient: Patient) -> tuple[str, int | None]:
+        """The protocol a new session of this patient follows: theirs, their clinic's default,
+        or the deployment's; the newest version the clinic has."""
+        clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+        for key in (patient.protocol, clinic.default_protocol if clinic else None):
+            if key and (found := self.catalog.current(patient.clinic_id, key)) is not None:
+                return key, found[1]
+        return self.rules.default_protocol, None
 
-    def protocol_of(self, session_protocol: str | None) -> Protocol:
-        return self._protocol(session_protocol or self.rules.default_protocol)
+    def session_protocol(self, patient: Patient, key: str | None, version: int | None) -> Protocol:
+        """A session keeps the protocol version it began with; if that is gone (a shipped
+        file removed), the default protocol carries on rather than leaving the patient
+        without prompts."""
+        found = self.catalog.get(patient.clinic_id, key or "", version) if key else None
+        return found or self.catalog.shipped[self.rules.default_protocol]
 
     # Daily plan -----------------------------------------------------------------------------
 
     def plan_ahead(self, patient: Patient) -> None:
         """Check-ins and recurring steps for today and tomorrow, at the patient's current
         settings. Safe to call any number of times: rows are keyed by date."""
-        if patient.timezone is None or patient.checkin_time is None or patient.onboarded_at is None:
+        if (
+            patient.timezone is None
+            or patient.checkin_time is None
+            or patient.onboarded_at is None
+            or patient.discharged_at is not None
+        ):
             return
         zone, now = patient.timezone, self._clock.now()
         today = to_local(now, zone).date()
         checkins = plan_checkins(zone, patient.checkin_time, today, patient.onboarded_at)
         recurring = plan_recurring(
-            self._protocol(self.rules.default_protocol),
+            self.session_protocol(patient, *self.protocol_for(patient)),
             to_local(patient.onboarded_at, zone).date(),
             zone,
             patient.checkin_time,
@@ -210,6 +225,15 @@ class Scheduler:
         patient.paused, patient.paused_until = False, None
         patient.updated_at = self._clock.now()
         return self._store.save_patient(patient)
+
+    def discharge(self, patient: Patient) -> Patient:
+        """The programme ends: nothing more is planned or sent; the data stays the patient's."""
+        now = self._clock.now()
+        patient.discharged_at = now
+        patient.updated_at = now
+        patient = self._store.save_patient(patient)
+        self._store.outbox.cancel_waiting(require_id(patient), "discharged")
+        return patient
 
     def mark_unreachable(self, patient: Patient) -> None:
         """Telegram refuses to deliver (blocked, or deleted): stop planning, cancel what waits.

@@ -30,7 +30,9 @@ from bot.handlers import (
     text,
 )
 from bot.handlers.callback_data import Kind, pattern
+from bot.handlers.clinician import care, invite, patients, schedule
 from bot.handlers.context import BotContext
+from bot.handlers.roles import by_role, document_by_role
 
 Callback = Callable[[Update, BotContext], Awaitable[None]]
 
@@ -47,6 +49,20 @@ COMMANDS: dict[str, Callback] = {
     "crisis": safety.crisis_command,
     "help": fallbacks.help_command,
 }
+CLINICIAN_COMMANDS: dict[str, Callback] = {
+    "patients": patients.patients,
+    "patient": patients.patient,
+    "alerts": care.alerts,
+    "invite": invite.invite,
+    "session": care.log_session,
+    "assign": schedule.assign,
+    "checkintime": schedule.checkin_time,
+    "protocols": schedule.protocols,
+    "preview": schedule.preview,
+    "discharge": care.discharge,
+    "digest": care.digest,
+    "help": fallbacks.clinician_help,
+}
 BUTTONS: dict[Kind, Callback] = {
     Kind.CONSENT: onboarding.consent_pressed,
     Kind.TIMEZONE: onboarding.timezone_pressed,
@@ -59,6 +75,8 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.SESSION: session.session_pressed,
     Kind.PAUSE: pause.pause_pressed,
     Kind.LEARN: learn.learn_pressed,
+    Kind.ALERT: care.acknowledge_pressed,
+    Kind.PATIENTS: patients.patients_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.
@@ -73,8 +91,9 @@ SCREENED = (filters.UpdateType.MESSAGES & PRIVATE) & (filters.TEXT | filters.CAP
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(MessageHandler(SCREENED, safety.screen_message), SCREENING_GROUP)
-    for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
+    for name in {**COMMANDS, **CLINICIAN_COMMANDS}:
+        routed = by_role(name, COMMANDS.get(name), CLINICIAN_COMMANDS.get(name))
+        application.add_handler(CommandHandler(name, routed, filters=NEW_MESSAGE))
     for kind, callback in BUTTONS.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern(kind)))
     application.add_handler(CallbackQueryHandler(fallbacks.unknown_button))
@@ -87,6 +106,17 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     )
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, fallbacks.edited_message)
+    )
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGE & filters.Document.ALL,
+            lambda update, context: document_by_role(
+                update,
+                context,
+                clinician=schedule.protocol_uploaded,
+                others=fallbacks.unsupported_message,
+            ),
+        )
     )
     application.add_handler(MessageHandler(NEW_MESSAGE, fallbacks.unsupported_message))
     application.add_error_handler(errors.on_error)

@@ -24,6 +24,8 @@ class Kind(StrEnum):
     SESSION = "ses"
     PAUSE = "pause"
     LEARN = "lr"  # the token is the article id
+    ALERT = "ack"  # the token is the alert id
+    PATIENTS = "pts"  # the value is the page
 
 
 @dataclass(frozen=True)

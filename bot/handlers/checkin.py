@@ -140,6 +140,7 @@ async def _finish(
         has_note=saved.checkin.note is not None,
         comparison=saved.comparison,
     )
+    context.services.alerts.after_checkin(patient, saved.checkin.note, saved.checkin.local_date)
     occasion = occasion_after_checkin(saved.checkin.mood, saved.checkin.pain)
     if occasion is not None:
         await learn.offer(update, context, occasion)

@@ -14,6 +14,11 @@ async def help_command(update: Update, context: BotContext) -> None:
     await send(update, context, Message.HELP)
 
 
+async def clinician_help(update: Update, context: BotContext) -> None:
+    commands = list(context.services.prompts.ui.clinician_commands.items())
+    await send(update, context, Message.CLINICIAN_HELP, commands=commands)
+
+
 async def unknown_command(update: Update, context: BotContext) -> None:
     text = typed_text(update)
     command = text.split(maxsplit=1)[0].split("@", 1)[0] if text.strip() else ""

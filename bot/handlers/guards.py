@@ -15,7 +15,9 @@ from bot.render import Message
 from bot.storage import Conversation, Patient
 
 
-async def show_consent(update: Update, context: BotContext, patient: Patient | None) -> None:
+async def show_consent(
+    update: Update, context: BotContext, patient: Patient | None, invite: str | None = None
+) -> None:
     """The consent text with its buttons, introduced as new or as updated."""
     services = context.services
     user = update.effective_user
@@ -28,7 +30,7 @@ async def show_consent(update: Update, context: BotContext, patient: Patient | N
         await context.bot.send_message(
             chat.id,
             services.prompts.renderer.consent(version),
-            reply_markup=keyboards.consent(services.prompts.ui, version),
+            reply_markup=keyboards.consent(services.prompts.ui, version, invite),
         )
 
 

@@ -89,7 +89,9 @@ async def entry_typed(
 async def save_entry(
     update: Update, context: BotContext, patient: Patient, prompt: OutboxMessage
 ) -> None:
-    context.services.journal.write(patient, prompt, text=typed_text(update))
+    services = context.services
+    entry = services.journal.write(patient, prompt, text=typed_text(update))
+    services.alerts.symptoms_in(patient, entry.text, services.checkins.today(patient))
     await send(update, context, Message.JOURNAL_SAVED, score=None)
 
 

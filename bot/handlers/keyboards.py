@@ -17,7 +17,9 @@ REPLACE, KEEP, SKIP_NOTE = "replace", "keep", "skip"
 MOOD_PREFIX, PAIN_PREFIX = "m", "p"
 # Settings button values.
 CHANGE_TIMEZONE, CHANGE_CHECKIN_TIME = "tz", "time"
+SHARE_ON, SHARE_OFF = "share", "private"
 ACCEPT, DECLINE = "yes", "no"
+INVITE_SEPARATOR = "."
 # The low-mood follow-up question.
 YES, NO = "yes", "no"
 # Crisis reply buttons.
@@ -45,8 +47,10 @@ def _rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> InlineKeyboa
     )
 
 
-def consent(ui: UiText, version: int) -> InlineKeyboardMarkup:
-    token = str(version)
+def consent(ui: UiText, version: int, invite: str | None = None) -> InlineKeyboardMarkup:
+    """The invite code, if any, rides along in the token until the person agrees: nothing
+    is stored about them before that."""
+    token = f"{version}{INVITE_SEPARATOR}{invite}" if invite else str(version)
     return _rows(
         [
             _button(ui.buttons.consent_accept, Kind.CONSENT, token, ACCEPT),
@@ -94,11 +98,13 @@ def replace_or_keep(ui: UiText, token: str) -> InlineKeyboardMarkup:
     )
 
 
-def settings_menu(ui: UiText) -> InlineKeyboardMarkup:
+def settings_menu(ui: UiText, sharing_journal: bool = False) -> InlineKeyboardMarkup:
+    share = ui.buttons.journal_stop_sharing if sharing_journal else ui.buttons.journal_share
     return _rows(
         [
             _button(ui.buttons.change_timezone, Kind.SETTINGS, "", CHANGE_TIMEZONE),
             _button(ui.buttons.change_checkin_time, Kind.SETTINGS, "", CHANGE_CHECKIN_TIME),
+            _button(share, Kind.SETTINGS, "", SHARE_OFF if sharing_journal else SHARE_ON),
         ],
         per_row=1,
     )
@@ -223,3 +229,16 @@ def learn_page(ui: UiText, article_id: str, page: int, pages: int) -> InlineKeyb
 
 def learn_offer(ui: UiText, article_id: str) -> InlineKeyboardMarkup:
     return _rows([_button(ui.buttons.learn_read, Kind.LEARN, article_id, "1")], per_row=1)
+
+
+def acknowledge(ui: UiText, alert_id: int) -> InlineKeyboardMarkup:
+    return _rows([_button(ui.buttons.acknowledge, Kind.ALERT, str(alert_id), "ok")], per_row=1)
+
+
+def patients_pages(ui: UiText, page: int, pages: int) -> InlineKeyboardMarkup | None:
+    buttons = []
+    if page > 1:
+        buttons.append(_button(ui.buttons.learn_previous, Kind.PATIENTS, "", str(page - 1)))
+    if page < pages:
+        buttons.append(_button(ui.buttons.learn_next, Kind.PATIENTS, "", str(page + 1)))
+    return _rows(buttons, per_row=2) if buttons else None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.answers import InvalidAnswer, parse_time_of_day
+from bot.domain.clinics import Role
 from bot.domain.onboarding import ConsentOutcome, pending_setup_step
 from bot.domain.steps import CHECKIN_TIME_STEPS, TIMEZONE_STEPS
 from bot.domain.timezones import ZoneChoice, is_known_zone, resolve_zone
-from bot.handlers import keyboards
+from bot.handlers import enrolment, keyboards
 from bot.handlers.context import BotContext
 from bot.handlers.formatting import format_time, settings_summary
 from bot.handlers.guards import known_person, live_conversation, show_consent
@@ -24,8 +25,17 @@ async def start(update: Update, context: BotContext) -> None:
     if update.effective_user is None:
         return
     onboarding = context.services.onboarding
+    clinician = context.services.clinics.clinician(update.effective_user.id)
+    if clinician is not None:
+        await enrolment.welcome_clinician(update, context, clinician)
+        return
     patient = known_person(update, context)
-    if patient is None or onboarding.needs_consent(patient):
+    if patient is None:
+        code = enrolment.invite_code(update, context)
+        if await enrolment.may_start_joining(update, context, code):
+            await show_consent(update, context, None, code)
+        return
+    if onboarding.needs_consent(patient):
         await show_consent(update, context, patient)
         return
     if pending_setup_step(patient) is not None:
@@ -42,7 +52,8 @@ async def send_settings(
         update,
         context,
         template,
-        keyboards.settings_menu(services.prompts.ui),
+        keyboards.settings_menu(services.prompts.ui, patient.share_journal),
+        share_journal=patient.share_journal,
         **settings_summary(patient, services.clock.now()),
     )
 
@@ -56,13 +67,26 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
         return
     services = context.services
     notices = services.prompts.ui.notices
-    version = int(callback.token) if callback.token.isdigit() else 0
+    version_text = callback.token.partition(keyboards.INVITE_SEPARATOR)[0]
+    version = int(version_text) if version_text.isdigit() else 0
     if callback.value == keyboards.DECLINE:
         await acknowledge_press(update, context)
         patient = services.onboarding.decline_consent(user.id, version)
         await send(update, context, Message.CONSENT_DECLINED, had_data=patient is not None)
         return
-    answer = services.onboarding.accept_consent(user.id, chat.id, user.first_name, version)
+    if services.clinics.role_of(user.id) == Role.CLINICIAN:
+        await acknowledge_press(update, context)
+        await send(update, context, Message.CLINICIANS_CANNOT_JOIN)
+        return
+    placement = None
+    if version == services.prompts.consent_version and known_person(update, context) is None:
+        placement = await enrolment.placement_for(update, context, callback.token)
+        if placement is None:
+            await acknowledge_press(update, context)
+            return
+    answer = services.onboarding.accept_consent(
+        user.id, chat.id, user.first_name, version, placement
+    )
     if answer.outcome == ConsentOutcome.OUTDATED:
         await acknowledge_press(update, context, notices.consent_outdated)
         await show_consent(update, context, answer.patient)

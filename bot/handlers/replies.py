@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.config import ClinicContact
 from bot.handlers.context import BotContext
 from bot.render import Message as Template
 from bot.storage import Conversation
@@ -25,8 +26,29 @@ async def send(
     chat = update.effective_chat
     if chat is None:
         raise ValueError("this update has no chat to reply in")
-    text = context.services.prompts.renderer.message(template, **variables)
+    text = context.services.prompts.renderer.message(
+        template, **{**clinic_details(update, context), **variables}
+    )
     return await context.bot.send_message(chat.id, text, reply_markup=keyboard)
+
+
+def clinic_details(update: Update, context: BotContext) -> dict[str, str]:
+    """The patient's own clinic's name, phone and hours, for templates that mention them
+    (the settings' CLINIC_* values fill any gaps, and serve everyone else)."""
+    services = context.services
+    user = update.effective_user
+    patient = services.store.patient_by_telegram_id(user.id) if user else None
+    return clinic_variables(services.clinics.contact(
+        patient.clinic_id if patient else None, services.settings.clinic_contact
+    ))  # fmt: skip
+
+
+def clinic_variables(contact: ClinicContact) -> dict[str, str]:
+    return {
+        "clinic_name": contact.name,
+        "clinic_phone": contact.phone,
+        "clinic_hours": contact.hours,
+    }
 
 
 async def ask(

@@ -32,7 +32,15 @@ async def settings_pressed(update: Update, context: BotContext) -> None:
     callback = pressed(update)
     step = STEPS_BY_BUTTON.get(callback.value) if callback else None
     patient = await ready_patient(update, context)
-    if patient is None or step is None:
+    if patient is None:
+        return
+    if callback is not None and callback.value in (keyboards.SHARE_ON, keyboards.SHARE_OFF):
+        patient.share_journal = callback.value == keyboards.SHARE_ON
+        patient.updated_at = context.services.clock.now()
+        patient = context.services.store.save_patient(patient)
+        await send_settings(update, context, patient, Message.SETTINGS)
+        return
+    if step is None:
         return
     conversation = context.services.onboarding.change_setting(patient, step)
     await ask_step(update, context, patient, conversation)

@@ -34,10 +34,131 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+class Clinic(SQLModel, table=True):
+    """A clinic: its contact details (shown to its patients) and its alert thresholds."""
+
+    __tablename__ = "clinics"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    phone: str = Field(default="", max_length=40)
+    hours: str = Field(default="", max_length=80)
+    default_protocol: str | None = Field(default=None, max_length=64)
+    escalate_after_minutes: int = 30
+    pain_rise: int = 2
+    pain_rise_checkins: int = 3
+    low_mood: int = 3
+    low_mood_checkins: int = 3
+    missed_days: int = 3
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Clinician(SQLModel, table=True):
+    """Clinic staff. A Telegram account is a clinician or a patient, never both."""
+
+    __tablename__ = "clinicians"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
+    name: str = Field(max_length=80)
+    clinic_id: int = Field(
+        sa_column=Column(ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    timezone: str = Field(default="UTC", max_length=64)
+    digest_time: time | None = Field(default=time(8, 0))  # None: no daily digest
+    digest_sent_on: date | None = None  # the clinician's local date of the last digest
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time enrolment link for one clinic."""
+
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    clinic_id: int = Field(
+        sa_column=Column(ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_by: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinicians.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProtocolVersion(SQLModel, table=True):
+    """A protocol a clinician uploaded: a new version for their clinic only."""
+
+    __tablename__ = "protocol_versions"
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "key", "version", name="uq_protocol_versions_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    clinic_id: int = Field(
+        sa_column=Column(ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False)
+    )
+    key: str = Field(max_length=64)
+    version: int
+    source: str = Field(sa_type=Text)
+    uploaded_by: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinicians.id", ondelete="SET NULL"), nullable=True),
+    )
+    uploaded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Alert(SQLModel, table=True):
+    """Something a clinician should know; ``episode`` makes each one fire once per episode."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("patient_id", "episode", name="uq_alerts_episode"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    clinic_id: int = Field(
+        sa_column=Column(ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    tier: str = Field(max_length=16)
+    kind: str = Field(max_length=32)
+    episode: str = Field(max_length=64)
+    raised_at: datetime = Field(sa_type=UTCDateTime)
+    notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinicians.id", ondelete="SET NULL"), nullable=True),
+    )
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when: every clinician action. The name is kept as it was then."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    clinician_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinicians.id", ondelete="SET NULL"), nullable=True),
+    )
+    clinician_name: str = Field(max_length=80)
+    action: str = Field(max_length=32)
+    patient_code: str | None = Field(default=None, max_length=12)
+    detail: str = Field(default="", max_length=200)
+
+
 class Patient(SQLModel, table=True):
     """Someone who has agreed to the consent text. Nobody is stored before they agree."""
 
     __tablename__ = "patients"
+    __table_args__ = (UniqueConstraint("clinic_id", "code", name="uq_patients_clinic_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_user_id: int = Field(sa_type=BigInteger, unique=True, index=True)
@@ -55,6 +176,16 @@ class Patient(SQLModel, table=True):
     # /pause: until a time, or (paused without an end) until /resume.
     paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The clinic that cares for them, and their short code there (P-4821), which clinicians
+    # use instead of names in commands.
+    clinic_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinics.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    code: str | None = Field(default=None, max_length=12)
+    protocol: str | None = Field(default=None, max_length=64)  # None: the clinic's default
+    share_journal: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    discharged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -156,6 +287,7 @@ class DosingSession(SQLModel, table=True):
     planned_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     logged_at: datetime = Field(sa_type=UTCDateTime)
+    protocol_version: int | None = None  # None: the shipped file in prompts/protocols/
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.storage.alerts import AlertQueries
+from bot.storage.clinics import ClinicQueries
 from bot.storage.database import transaction
 from bot.storage.models import (
     CheckIn,
@@ -31,6 +33,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.outbox = Outbox(engine)
+        self.clinics = ClinicQueries(engine)
+        self.alerts = AlertQueries(engine)
 
     def _session(self) -> AbstractContextManager[Session]:
         return transaction(self.engine)
@@ -51,7 +55,11 @@ class Store:
         with self._session() as session:
             query = (
                 select(Patient)
-                .where(col(Patient.onboarded_at).is_not(None), col(Patient.active).is_(True))
+                .where(
+                    col(Patient.onboarded_at).is_not(None),
+                    col(Patient.active).is_(True),
+                    col(Patient.discharged_at).is_(None),
+                )
                 .order_by(col(Patient.id))
             )
             return list(session.exec(query))

@@ -1,7 +1,12 @@
 """Protocols: the integration prompts a patient receives around each dosing session."""
 
 from bot.domain.protocols.context import PromptContext
-from bot.domain.protocols.loader import ProtocolError, ProtocolProblem, load_protocols
+from bot.domain.protocols.loader import (
+    ProtocolError,
+    ProtocolProblem,
+    load_protocol_text,
+    load_protocols,
+)
 from bot.domain.protocols.model import (
     AfterSession,
     Button,
@@ -23,5 +28,6 @@ __all__ = [
     "ProtocolProblem",
     "ProtocolStep",
     "Timing",
+    "load_protocol_text",
     "load_protocols",
 ]

@@ -59,9 +59,26 @@ def _load_one(
     path: Path, templates: TemplateChecker
 ) -> tuple[Protocol | None, list[ProtocolProblem]]:
     try:
-        tree = load_with_lines(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        return None, [ProtocolProblem(path, 0, f"cannot be read ({error.strerror})")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [ProtocolProblem(path, 0, f"cannot be read ({type(error).__name__})")]
+    return read_protocol(text, path, templates)
+
+
+def load_protocol_text(text: str, name: str, templates: TemplateChecker) -> Protocol:
+    """One protocol from text (an uploaded file), checked exactly like the shipped ones;
+    :class:`ProtocolError` with every problem, naming ``name`` and the line."""
+    protocol, problems = read_protocol(text, Path(name), templates)
+    if problems or protocol is None:
+        raise ProtocolError(sorted(problems))
+    return protocol
+
+
+def read_protocol(
+    text: str, path: Path, templates: TemplateChecker
+) -> tuple[Protocol | None, list[ProtocolProblem]]:
+    try:
+        tree = load_with_lines(text)
     except YamlLineError as error:
         return None, [ProtocolProblem(path, error.line, error.problem)]
     if not isinstance(tree, dict):

@@ -1,0 +1,168 @@
+"""What clinicians see: a line per patient, one patient in detail, and the daily digest.
+
+Plain values for templates; the figures are the patient's own (averages, adherence,
+baseline), computed from their local dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import mean
+from typing import Any
+
+from bot.clock import Clock
+from bot.domain.alerts import BASELINE_CHECKINS, Tier
+from bot.domain.local_time import to_local
+from bot.domain.planning import Status
+from bot.storage import CheckIn, Clinician, Patient, Store
+
+RECENT_DAYS = 7
+ADHERENCE_DAYS = 14
+UPCOMING_SHOWN = 5
+JOURNAL_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class PatientLine:
+    code: str
+    first_name: str
+    last_checkin: date | None
+    mood_average: float | None
+    pain_average: float | None
+    adherence: int  # percent of the last 14 local days with a check-in
+    open_alerts: int
+    discharged: bool
+
+
+class ClinicSummaries:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def lines(self, clinician: Clinician) -> list[PatientLine]:
+        patients = self._store.clinics.patients_of(clinician.clinic_id)
+        open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id)
+        return [self._line(patient, open_alerts) for patient in patients]
+
+    def _line(self, patient: Patient, open_alerts: list[Any]) -> PatientLine:
+        today = self._today(patient)
+        checkins = self._store.checkins_between(
+            patient.id or 0, today - timedelta(days=ADHERENCE_DAYS - 1), today
+        )
+        recent = [c for c in checkins if c.local_date > today - timedelta(days=RECENT_DAYS)]
+        every = self._store.checkins_between(patient.id or 0, date.min, today)
+        return PatientLine(
+            code=patient.code or "",
+            first_name=patient.first_name,
+            last_checkin=every[-1].local_date if every else None,
+            mood_average=_average([c.mood for c in recent]),
+            pain_average=_average([c.pain for c in recent]),
+            adherence=round(100 * len(checkins) / ADHERENCE_DAYS),
+            open_alerts=sum(1 for a in open_alerts if a.patient_id == patient.id),
+            discharged=patient.discharged_at is not None,
+        )
+
+    def detail(self, patient: Patient) -> dict[str, Any]:
+        today = self._today(patient)
+        every = self._store.checkins_between(patient.id or 0, date.min, today)
+        recent = [c for c in every if c.local_date > today - timedelta(days=RECENT_DAYS)]
+        before = [
+            c
+            for c in every
+            if today - timedelta(days=2 * RECENT_DAYS)
+            < c.local_date
+            <= today - timedelta(days=RECENT_DAYS)
+        ]
+        zone = patient.timezone or "UTC"
+        upcoming = [
+            row
+            for row in self._store.outbox.for_patient(patient.id or 0)
+            if row.status == Status.PLANNED
+        ][:UPCOMING_SHOWN]
+        journal = (
+            self._store.journal(patient.id or 0, JOURNAL_SHOWN) if patient.share_journal else []
+        )
+        return {
+            "code": patient.code or "",
+            "first_name": patient.first_name,
+            "discharged": patient.discharged_at is not None,
+            "baseline": _baseline(every),
+            "recent_pain": _average([c.pain for c in recent]),
+            "recent_mood": _average([c.mood for c in recent]),
+            "earlier_pain": _average([c.pain for c in before]),
+            "earlier_mood": _average([c.mood for c in before]),
+            "checkins": len(every),
+            "sessions": [
+                {
+                    "number": s.number,
+                    "when": _local(s.ended_at or s.planned_for, zone),
+                    "done": s.ended_at is not None,
+                }
+                for s in self._store.sessions(patient.id or 0)
+            ],
+            "planned_messages": [
+                {"when": _local(row.due_at, zone), "what": row.step_id or row.kind}
+                for row in upcoming
+            ],
+            "share_journal": patient.share_journal,
+            "journal": [
+                {"when": _local(e.written_at, zone), "text": e.text, "score": e.score}
+                for e in journal
+            ],
+            "protocol": patient.protocol or "",
+            "checkin_time": patient.checkin_time.strftime("%H:%M") if patient.checkin_time else "",
+        }
+
+    def digest(self, clinician: Clinician, now: datetime) -> dict[str, Any]:
+        since = now - timedelta(days=1)
+        alerts = self._store.alerts.raised_since(clinician.clinic_id, since)
+        open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id)
+        patients = {p.id: p for p in self._store.clinics.patients_of(clinician.clinic_id)}
+        active = [p for p in patients.values() if p.discharged_at is None and p.onboarded_at]
+        yesterday = {p.id: self._today(p) - timedelta(days=1) for p in active}
+        not_checked_in = [
+            p.code
+            for p in active
+            if not self._store.checkins_between(p.id or 0, yesterday[p.id], yesterday[p.id])
+        ]
+        sessions = [
+            p.code
+            for p in active
+            for s in self._store.sessions(p.id or 0)
+            if s.ended_at is not None and since <= s.ended_at <= now
+        ]
+
+        def describe(alert: Any) -> dict[str, str]:
+            patient = patients.get(alert.patient_id)
+            return {
+                "code": patient.code if patient else "?",
+                "kind": alert.kind,
+                "tier": alert.tier,
+            }
+
+        return {
+            "name": clinician.name,
+            "open_alerts": [describe(a) for a in open_alerts if a.tier != Tier.DIGEST],
+            "new_alerts": [describe(a) for a in alerts if a.tier != Tier.DIGEST],
+            "digest_items": [describe(a) for a in alerts if a.tier == Tier.DIGEST],
+            "not_checked_in": not_checked_in,
+            "session_codes": sessions,
+        }
+
+    def _today(self, patient: Patient) -> date:
+        return to_local(self._clock.now(), patient.timezone or "UTC").date()
+
+
+def _average(values: list[int]) -> float | None:
+    return round(float(mean(values)), 1) if values else None
+
+
+def _baseline(checkins: list[CheckIn]) -> float | None:
+    """The mean pain of the first three check-ins: what "pain rising" is measured against."""
+    first = checkins[:BASELINE_CHECKINS]
+    return round(float(mean(c.pain for c in first)), 1) if len(first) == BASELINE_CHECKINS else None
+
+
+def _local(moment: datetime | None, zone: str) -> str:
+    return to_local(moment, zone).strftime("%a %d %b, %H:%M") if moment else ""

@@ -1,0 +1,1 @@
+"""Clinician commands: thin handlers over the clinic domain, each checking who is asking."""
