@@ -135,3 +135,17 @@ async def test_alerts_lists_the_open_ones(clinic, patient, ana) -> None:
     assert patient.code in texts(listing)
     assert "Urgent" in texts(listing)
     assert "No open alerts" in texts(await clinic.stranger_doctor.says("/alerts"))
+
+
+async def test_an_undeliverable_message_and_silence_alert_once_each(clinic, patient, ana) -> None:
+    from bot.emulator import FaultKind
+
+    clinic.bot.emulator.inject_fault("sendMessage", FaultKind.SERVER_ERROR, times=None)
+    await clinic.bot.run_for(timedelta(hours=14))  # the 20:00 check-in fails four times
+    clinic.bot.emulator.clear_faults()
+    kinds = [a.kind for a in alerts_of(clinic, patient)]
+    assert kinds.count("undeliverable") == 1
+    await clinic.bot.run_for(timedelta(days=5))
+    kinds = [a.kind for a in alerts_of(clinic, patient)]
+    assert kinds.count("no_checkins") == 1  # one silent spell, one alert
+    assert kinds.count("undeliverable") == 1
