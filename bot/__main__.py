@@ -150,7 +150,7 @@ def clinic_set(settings: Settings, arguments: argparse.Namespace) -> int:
     """A clinic's contact details, default protocol and alert thresholds."""
     changes = {
         key: value
-        for key in ("phone", "hours", "default_protocol", *THRESHOLDS)
+        for key in ("phone", "hours", "default_protocol", "ask_headache", *THRESHOLDS)
         if (value := getattr(arguments, key)) is not None
     }
     clinic = _clinics(settings).configure_clinic(arguments.name, **changes)
@@ -259,6 +259,12 @@ def _parser() -> argparse.ArgumentParser:
     configure.add_argument("--phone")
     configure.add_argument("--hours")
     configure.add_argument("--default-protocol", dest="default_protocol")
+    configure.add_argument(
+        "--ask-headache",
+        dest="ask_headache",
+        choices=("yes", "no"),
+        help="add 'headache today?' and 'a medicine for it?' to the daily check-in",
+    )
     for key in THRESHOLDS:
         configure.add_argument(f"--{key.replace('_', '-')}", dest=key, type=int)
     configure.set_defaults(action=clinic_set)

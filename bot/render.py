@@ -37,6 +37,7 @@ class Message(StrEnum):
     ASK_MOOD = "ask_mood"
     ASK_PAIN = "ask_pain"
     ASK_NOTE = "ask_note"
+    ASK_HEADACHE = "ask_headache"
     SCORE_INVALID = "score_invalid"
     USE_BUTTONS = "use_buttons"
     CHECKIN_SAVED = "checkin_saved"
@@ -105,6 +106,17 @@ class Message(StrEnum):
     CLINICIAN_DIGEST = "clinician_digest"
     CLINICIAN_HELP = "clinician_help"
     CLINICIAN_NOT_PATIENT = "clinician_not_patient"
+    PROGRESS_NOT_YET = "progress_not_yet"
+    PROGRESS_SUMMARY = "progress_summary"
+    CHART_TITLE = "chart_title"
+    REPORT_CHOOSE = "report_choose"
+    REPORT_TEXT = "report_text"
+    EXPORT_READY = "export_ready"
+    DELETE_ASK = "delete_ask"
+    DELETE_CONFIRM = "delete_confirm"
+    DELETED = "deleted"
+    DELETE_CANCELLED = "delete_cancelled"
+    CLINICIAN_REPORT_TOO_SOON = "clinician_report_too_soon"
 
 
 class Renderer:

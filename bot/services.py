@@ -16,6 +16,7 @@ from bot.domain.conversations import Conversations
 from bot.domain.journal import Journal
 from bot.domain.local_time import QuietHours
 from bot.domain.onboarding import Onboarding
+from bot.domain.patient_data import PatientData
 from bot.domain.protocols.catalog import ProtocolCatalog
 from bot.domain.safety_events import SafetyDesk
 from bot.domain.safety_plan import SafetyPlans
@@ -41,6 +42,7 @@ class Services:
     clinics: Clinics
     alerts: AlertDesk
     clinic_summaries: ClinicSummaries
+    patient_data: PatientData
 
 
 def build_services(
@@ -74,4 +76,5 @@ def build_services(
         clinics=Clinics(store, clock, settings.default_clinic),
         alerts=alerts,
         clinic_summaries=ClinicSummaries(store, clock),
+        patient_data=PatientData(store, clock),
     )

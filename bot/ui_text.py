@@ -57,6 +57,22 @@ class Buttons(StrictModel):
     acknowledge: Label
     journal_share: Label
     journal_stop_sharing: Label
+    span_30: Label
+    span_90: Label
+    span_all: Label
+    delete_yes: Label
+    delete_for_good: Label
+
+
+class ChartLabels(StrictModel):
+    """Words on the progress chart and in PDF reports."""
+
+    mood: Label
+    pain: Label
+    rolling: Label
+    baseline: Label
+    session: Label
+    scale: Label
 
 
 class Notices(StrictModel):
@@ -92,6 +108,7 @@ class Choices(StrictModel):
 class UiText(StrictModel):
     commands: dict[str, Notice] = Field(min_length=1, max_length=100)
     clinician_commands: dict[str, Notice] = Field(min_length=1, max_length=100)
+    chart: ChartLabels
     buttons: Buttons
     notices: Notices
     choices: Choices

@@ -23,6 +23,7 @@ CODE_COMMANDS = [
     "/checkintime {code} 19:30",
     "/session {code}",
     "/discharge {code}",
+    "/report {code}",
 ]
 OTHER_COMMANDS = ["/patients", "/alerts", "/invite", "/protocols", "/preview", "/digest 08:00"]
 
@@ -36,8 +37,8 @@ async def test_only_the_patients_own_clinicians_may_act(
     unknown_reply = texts(await bob.says(typed))
     stranger_reply = texts(await clinic.stranger_doctor.says(typed))
     own_reply = texts(await clinic.doctor.says(typed))
-    # Not a clinician: a plain refusal (the shared /session opens the person's own flow).
-    if not typed.startswith("/session"):
+    # Not a clinician: a plain refusal (the shared /session and /report open the person's own).
+    if not typed.startswith(("/session", "/report")):
         assert REFUSED in unknown_reply
         patient_reply = texts(await local_bot.person(patient.telegram_user_id, "Ana").says(typed))
         assert REFUSED in patient_reply

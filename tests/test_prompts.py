@@ -109,6 +109,31 @@ CONTEXT = {
     "digest_items": [{"code": "P-9", "kind": "no_checkins", "tier": "digest"}],
     "not_checked_in": ["P-1234"],
     "session_codes": [],
+    "left": ["P-77"],
+    "medicine": True,
+    "span": "90",
+    "week_pain": 4.5,
+    "week_mood": 6.0,
+    "change_points": -1.5,
+    "change_percent": -25,
+    "streak": 4,
+    "days_since_session": 3,
+    "months": [
+        {
+            "month": "2026-03",
+            "days": 31,
+            "checked_in": 20,
+            "pain_free": 2,
+            "high_pain": 3,
+            "missing": 11,
+            "headache_days": 9,
+            "medicine_days": 4,
+        }
+    ],
+    "adherence": 65,
+    "first": "2026-03-01",
+    "last": "2026-03-31",
+    "alerts": ["2026-03-02 <crisis>"],
 }
 
 

@@ -60,6 +60,7 @@ class Kind(StrEnum):
     NO_CHECKINS = "no_checkins"
     UNDELIVERABLE = "undeliverable"
     BLOCKED = "blocked"
+    MEDICINE_DAYS = "medicine_days"
 
 
 TIERS = {
@@ -72,7 +73,11 @@ TIERS = {
     Kind.NO_CHECKINS: Tier.DIGEST,
     Kind.UNDELIVERABLE: Tier.DIGEST,
     Kind.BLOCKED: Tier.DIGEST,
+    Kind.MEDICINE_DAYS: Tier.DIGEST,
 }
+# Acute medicines on 10 or more days a month can make headaches more frequent
+# (medication-overuse headache, clinical reference): counted over the last 30 local days.
+MEDICINE_DAYS_LIMIT, MEDICINE_WINDOW = 10, 30
 
 
 class AlertDesk:
@@ -116,7 +121,24 @@ class AlertDesk:
         clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
         if clinic is None:
             return []
-        return self._streaks(patient, clinic) + self.symptoms_in(patient, note, day)
+        raised = self._streaks(patient, clinic) + self.symptoms_in(patient, note, day)
+        overuse = self._medicine_days(patient, day)
+        return raised + ([overuse] if overuse is not None else [])
+
+    def _medicine_days(self, patient: Patient, day: date) -> Alert | None:
+        """Once each time the count of medicine days in 30 rises to the limit."""
+        checkins = self._store.checkins_between(patient.id or 0, date.min, day)
+        if not checkins or not checkins[-1].medicine:
+            return None
+
+        def count(until: date) -> int:
+            start = until - timedelta(days=MEDICINE_WINDOW - 1)
+            return sum(1 for c in checkins if start <= c.local_date <= until and c.medicine)
+
+        earlier = checkins[-2].local_date if len(checkins) > 1 else None
+        if count(day) < MEDICINE_DAYS_LIMIT or (earlier and count(earlier) >= MEDICINE_DAYS_LIMIT):
+            return None
+        return self.raise_alert(patient, Kind.MEDICINE_DAYS, day.isoformat())
 
     def _streaks(self, patient: Patient, clinic: Clinic) -> list[Alert]:
         checkins = self._store.checkins_between(patient.id or 0, date.min, date.max)

@@ -14,13 +14,12 @@ from bot.domain.answers import SCALE_MAX, SCALE_MIN, InvalidAnswer, Problem
 from bot.domain.checkins import RECENT_DAYS, Comparison, compare_with_recent
 from bot.domain.conversations import Conversations
 from bot.domain.onboarding import require_id
-from bot.domain.steps import Step
+from bot.domain.steps import CHECKIN_STEPS, Step
 from bot.domain.timezones import local_date
 from bot.storage import CheckIn, Conversation, Patient, Store
 
-ANSWER_STEPS = frozenset(
-    {Step.CHECKIN_MOOD, Step.CHECKIN_MOOD_FOLLOW_UP, Step.CHECKIN_PAIN, Step.CHECKIN_NOTE}
-)
+# Steps that answer today's check-in (offering to replace it is not one of them).
+ANSWER_STEPS = CHECKIN_STEPS - {Step.CHECKIN_REPLACE}
 # A mood this low is followed by a direct, kind question about thoughts of self-harm:
 # asking does not raise risk (Dazzi et al., Psychological Medicine 2014).
 LOW_MOOD = 1
@@ -78,8 +77,21 @@ class CheckInFlow:
             conversation, Step.CHECKIN_PAIN, harm_thoughts=harm_thoughts
         )
 
-    def answer_pain(self, conversation: Conversation, pain: int) -> Conversation:
-        return self._conversations.advance(conversation, Step.CHECKIN_NOTE, pain=_on_scale(pain))
+    def answer_pain(
+        self, conversation: Conversation, pain: int, ask_headache: bool = False
+    ) -> Conversation:
+        """Clinics that count headache days ask two yes/no questions before the note."""
+        step = Step.CHECKIN_HEADACHE if ask_headache else Step.CHECKIN_NOTE
+        return self._conversations.advance(conversation, step, pain=_on_scale(pain))
+
+    def answer_headache(self, conversation: Conversation, headache: bool) -> Conversation:
+        step = Step.CHECKIN_MEDICINE if headache else Step.CHECKIN_NOTE
+        return self._conversations.advance(
+            conversation, step, headache=headache, medicine=False if not headache else None
+        )
+
+    def answer_medicine(self, conversation: Conversation, medicine: bool) -> Conversation:
+        return self._conversations.advance(conversation, Step.CHECKIN_NOTE, medicine=medicine)
 
     def answer_note(self, patient: Patient, conversation: Conversation, note: str | None) -> Saved:
         """Store the entry (replacing the day's earlier one) and close the exchange."""
@@ -94,6 +106,8 @@ class CheckInFlow:
                 local_date=day,
                 mood=conversation.draft["mood"],
                 pain=conversation.draft["pain"],
+                headache=conversation.draft.get("headache"),
+                medicine=conversation.draft.get("medicine"),
                 note=note.strip() if note and note.strip() else None,
                 recorded_at=now,
                 updated_at=now,

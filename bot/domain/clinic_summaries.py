@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.alerts import BASELINE_CHECKINS, Tier
-from bot.domain.local_time import to_local
+from bot.domain.local_time import at_local, to_local
 from bot.domain.planning import Status
 from bot.storage import CheckIn, Clinician, Patient, Store
 
@@ -115,7 +115,12 @@ class ClinicSummaries:
         }
 
     def digest(self, clinician: Clinician, now: datetime) -> dict[str, Any]:
-        since = now - timedelta(days=1)
+        """What happened since the previous digest (the first covers everything since the
+        clinician was added), so nothing falls between two digests."""
+        since = clinician.created_at
+        if clinician.digest_sent_on is not None and clinician.digest_time is not None:
+            since = at_local(clinician.digest_sent_on, clinician.digest_time, clinician.timezone)
+        since = min(since, now - timedelta(days=1))
         alerts = self._store.alerts.raised_since(clinician.clinic_id, since)
         open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id)
         patients = {p.id: p for p in self._store.clinics.patients_of(clinician.clinic_id)}
@@ -148,6 +153,10 @@ class ClinicSummaries:
             "digest_items": [describe(a) for a in alerts if a.tier == Tier.DIGEST],
             "not_checked_in": not_checked_in,
             "session_codes": sessions,
+            "left": [
+                e.patient_code or "?"
+                for e in self._store.clinics.departures_since(clinician.clinic_id, since)
+            ],
         }
 
     def _today(self, patient: Patient) -> date:

@@ -67,7 +67,7 @@ class Clinics:
             if isinstance(value, int) and value < 1:
                 raise ClinicError(f"{key} must be 1 or more")
         for key, value in changes.items():
-            setattr(clinic, key, value)
+            setattr(clinic, key, value == "yes" if key == "ask_headache" else value)
         return self._store.clinics.save_clinic(clinic)
 
     def add_clinician(self, telegram_user_id: int, clinic_name: str, name: str) -> Clinician:
@@ -132,6 +132,10 @@ class Clinics:
 
     def patients(self, clinician: Clinician) -> list[Patient]:
         return self._store.clinics.patients_of(clinician.clinic_id)
+
+    def asks_headache(self, patient: Patient) -> bool:
+        clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+        return clinic is not None and clinic.ask_headache
 
     def clinicians_caring_for(self, patient: Patient) -> list[Clinician]:
         return self._store.clinics.clinicians_of(patient.clinic_id) if patient.clinic_id else []
@@ -199,6 +203,7 @@ class Clinics:
                 at=self._clock.now(),
                 clinician_id=clinician.id,
                 clinician_name=clinician.name,
+                clinic_id=clinician.clinic_id,
                 action=action,
                 patient_code=patient.code if patient is not None else None,
                 detail=detail[:200],
@@ -207,3 +212,15 @@ class Clinics:
 
     def now(self) -> datetime:
         return self._clock.now()
+
+    def patient_left(self, patient: Patient) -> None:
+        """What the clinic keeps when a patient deletes their data: that they left."""
+        self._store.clinics.audit(
+            AuditEntry(
+                at=self._clock.now(),
+                clinician_name="(the patient)",
+                clinic_id=patient.clinic_id,
+                action="patient left",
+                patient_code=patient.code,
+            )
+        )

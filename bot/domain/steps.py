@@ -15,6 +15,8 @@ class Step(StrEnum):
     CHECKIN_MOOD = "checkin_mood"
     CHECKIN_MOOD_FOLLOW_UP = "checkin_mood_follow_up"
     CHECKIN_PAIN = "checkin_pain"
+    CHECKIN_HEADACHE = "checkin_headache"
+    CHECKIN_MEDICINE = "checkin_medicine"
     CHECKIN_NOTE = "checkin_note"
     SAFETY_PLAN_PART = "safety_plan_part"
     SESSION_MENU = "session_menu"
@@ -32,6 +34,8 @@ CHECKIN_STEPS = frozenset(
         Step.CHECKIN_MOOD,
         Step.CHECKIN_MOOD_FOLLOW_UP,
         Step.CHECKIN_PAIN,
+        Step.CHECKIN_HEADACHE,
+        Step.CHECKIN_MEDICINE,
         Step.CHECKIN_NOTE,
     }
 )

@@ -22,7 +22,9 @@ from bot.handlers import (
     journal,
     learn,
     onboarding,
+    own_data,
     pause,
+    progress,
     safety,
     safety_plan,
     session,
@@ -30,7 +32,7 @@ from bot.handlers import (
     text,
 )
 from bot.handlers.callback_data import Kind, pattern
-from bot.handlers.clinician import care, invite, patients, schedule
+from bot.handlers.clinician import care, invite, patients, reports, schedule
 from bot.handlers.context import BotContext
 from bot.handlers.roles import by_role, document_by_role
 
@@ -45,6 +47,10 @@ COMMANDS: dict[str, Callback] = {
     "learn": learn.learn,
     "pause": pause.pause,
     "resume": pause.resume,
+    "progress": progress.show_progress,
+    "report": progress.report,
+    "export": own_data.export,
+    "delete": own_data.delete,
     "safetyplan": safety_plan.safety_plan,
     "crisis": safety.crisis_command,
     "help": fallbacks.help_command,
@@ -61,6 +67,7 @@ CLINICIAN_COMMANDS: dict[str, Callback] = {
     "preview": schedule.preview,
     "discharge": care.discharge,
     "digest": care.digest,
+    "report": reports.report,
     "help": fallbacks.clinician_help,
 }
 BUTTONS: dict[Kind, Callback] = {
@@ -77,6 +84,9 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.LEARN: learn.learn_pressed,
     Kind.ALERT: care.acknowledge_pressed,
     Kind.PATIENTS: patients.patients_pressed,
+    Kind.PROGRESS: progress.progress_pressed,
+    Kind.REPORT: progress.report_pressed,
+    Kind.DELETE: own_data.delete_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.

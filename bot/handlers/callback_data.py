@@ -26,6 +26,9 @@ class Kind(StrEnum):
     LEARN = "lr"  # the token is the article id
     ALERT = "ack"  # the token is the alert id
     PATIENTS = "pts"  # the value is the page
+    PROGRESS = "prg"  # the value is the span
+    REPORT = "rep"  # the value is the span
+    DELETE = "del"
 
 
 @dataclass(frozen=True)

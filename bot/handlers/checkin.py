@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot.domain.answers import InvalidAnswer, parse_score, parse_yes_no
@@ -17,6 +19,7 @@ from bot.handlers.safety import send_crisis_reply
 from bot.render import Message
 from bot.storage import Conversation, Patient
 
+HEADACHE_STEPS = frozenset({Step.CHECKIN_HEADACHE, Step.CHECKIN_MEDICINE})
 SCORE_PREFIXES = {
     Step.CHECKIN_MOOD: keyboards.MOOD_PREFIX,
     Step.CHECKIN_PAIN: keyboards.PAIN_PREFIX,
@@ -51,6 +54,9 @@ async def checkin_pressed(update: Update, context: BotContext) -> None:
     elif step == Step.CHECKIN_MOOD_FOLLOW_UP and value in (keyboards.YES, keyboards.NO):
         await acknowledge_press(update, context)
         await _answer_follow_up(update, context, patient, conversation, value == keyboards.YES)
+    elif step in HEADACHE_STEPS and value in (keyboards.YES, keyboards.NO):
+        await acknowledge_press(update, context)
+        await _answer_headache(update, context, patient, conversation, value == keyboards.YES)
     elif step == Step.CHECKIN_NOTE and value == keyboards.SKIP_NOTE:
         await acknowledge_press(update, context)
         await _finish(update, context, patient, conversation, note=None)
@@ -73,12 +79,7 @@ async def note_typed(
 async def follow_up_typed(
     update: Update, context: BotContext, patient: Patient, conversation: Conversation
 ) -> None:
-    try:
-        harm_thoughts = parse_yes_no(typed_text(update))
-    except InvalidAnswer:
-        await send(update, context, Message.USE_BUTTONS)
-        return
-    await _answer_follow_up(update, context, patient, conversation, harm_thoughts)
+    await _typed_yes_no(update, context, patient, conversation, _answer_follow_up)
 
 
 async def _answer_follow_up(
@@ -99,6 +100,38 @@ async def _answer_follow_up(
     await ask_step(update, context, patient, conversation)
 
 
+async def headache_typed(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation
+) -> None:
+    await _typed_yes_no(update, context, patient, conversation, _answer_headache)
+
+
+async def _typed_yes_no(
+    update: Update,
+    context: BotContext,
+    patient: Patient,
+    conversation: Conversation,
+    answer: Callable[[Update, BotContext, Patient, Conversation, bool], Awaitable[None]],
+) -> None:
+    try:
+        yes = parse_yes_no(typed_text(update))
+    except InvalidAnswer:
+        await send(update, context, Message.USE_BUTTONS)
+        return
+    await answer(update, context, patient, conversation, yes)
+
+
+async def _answer_headache(
+    update: Update, context: BotContext, patient: Patient, conversation: Conversation, yes: bool
+) -> None:
+    flow = context.services.checkins
+    if conversation.step == Step.CHECKIN_HEADACHE:
+        conversation = flow.answer_headache(conversation, yes)
+    else:
+        conversation = flow.answer_medicine(conversation, yes)
+    await ask_step(update, context, patient, conversation)
+
+
 async def replace_typed(
     update: Update, context: BotContext, _patient: Patient, _conversation: Conversation
 ) -> None:
@@ -114,7 +147,8 @@ async def _answer_score(
         if conversation.step == Step.CHECKIN_MOOD:
             conversation = flow.answer_mood(conversation, score)
         else:
-            conversation = flow.answer_pain(conversation, score)
+            asks = context.services.clinics.asks_headache(patient)
+            conversation = flow.answer_pain(conversation, score, ask_headache=asks)
     except InvalidAnswer as invalid:
         await send(update, context, Message.SCORE_INVALID, problem=invalid.problem.value)
         return

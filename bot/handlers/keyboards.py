@@ -34,6 +34,8 @@ PAUSE_UNTIL_RESUME = "open"
 # /learn: a page number, or one of these.
 SOURCES, MORE, TOPICS = "src", "more", "menu"
 TURN = "p"  # "p3": turn this message to page 3; a bare "3" opens page 3 as a new message
+# /delete's two confirmations.
+DELETE_FIRST, DELETE_FINAL = "1", "2"
 PAUSE_DAYS = (1, 3, 7)
 
 
@@ -242,3 +244,24 @@ def patients_pages(ui: UiText, page: int, pages: int) -> InlineKeyboardMarkup | 
     if page < pages:
         buttons.append(_button(ui.buttons.learn_next, Kind.PATIENTS, "", str(page + 1)))
     return _rows(buttons, per_row=2) if buttons else None
+
+
+def spans(ui: UiText, kind: Kind, except_span: str | None = None) -> InlineKeyboardMarkup:
+    """30 days, 90 days, everything: for the chart (without the one shown) and the report."""
+    labels = {"30": ui.buttons.span_30, "90": ui.buttons.span_90, "all": ui.buttons.span_all}
+    buttons = [
+        _button(label, kind, "", span) for span, label in labels.items() if span != except_span
+    ]
+    return _rows(buttons, per_row=3)
+
+
+def delete_step(ui: UiText, step: str) -> InlineKeyboardMarkup:
+    """Two steps: "Yes, delete my data", then "Delete everything for good"."""
+    label = ui.buttons.delete_yes if step == DELETE_FIRST else ui.buttons.delete_for_good
+    return _rows(
+        [
+            _button(label, Kind.DELETE, "", step),
+            _button(ui.buttons.cancel, Kind.DELETE, "", CANCEL),
+        ],
+        per_row=1,
+    )

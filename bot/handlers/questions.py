@@ -91,6 +91,15 @@ async def ask_step(
             keyboards.score(token, keyboards.PAIN_PREFIX),
             mood=conversation.draft["mood"],
         )
+    if step in (Step.CHECKIN_HEADACHE, Step.CHECKIN_MEDICINE):
+        return await ask(
+            update,
+            context,
+            conversation,
+            Message.ASK_HEADACHE,
+            keyboards.yes_no(ui, token),
+            medicine=step == Step.CHECKIN_MEDICINE,
+        )
     if step == Step.CHECKIN_NOTE:
         return await ask(
             update,

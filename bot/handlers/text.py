@@ -26,6 +26,8 @@ ANSWERS: dict[Step, StepAnswer] = {
     Step.CHECKIN_MOOD: checkin.score_typed,
     Step.CHECKIN_MOOD_FOLLOW_UP: checkin.follow_up_typed,
     Step.CHECKIN_PAIN: checkin.score_typed,
+    Step.CHECKIN_HEADACHE: checkin.headache_typed,
+    Step.CHECKIN_MEDICINE: checkin.headache_typed,
     Step.CHECKIN_NOTE: checkin.note_typed,
     Step.SAFETY_PLAN_PART: safety_plan.part_typed,
     Step.SESSION_MENU: session.menu_typed,

@@ -152,3 +152,12 @@ class ClinicQueries:
     def audit_log(self) -> list[AuditEntry]:
         with self._session() as session:
             return list(session.exec(select(AuditEntry).order_by(col(AuditEntry.id))))
+
+    def departures_since(self, clinic_id: int, since: datetime) -> list[AuditEntry]:
+        with self._session() as session:
+            query = select(AuditEntry).where(
+                AuditEntry.clinic_id == clinic_id,
+                AuditEntry.action == "patient left",
+                col(AuditEntry.at) >= since,
+            )
+            return list(session.exec(query))

@@ -50,6 +50,8 @@ class Clinic(SQLModel, table=True):
     low_mood: int = 3
     low_mood_checkins: int = 3
     missed_days: int = 3
+    # Two more check-in questions (headache today? a medicine for it?) for headache clinics.
+    ask_headache: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -150,6 +152,10 @@ class AuditEntry(SQLModel, table=True):
     )
     clinician_name: str = Field(max_length=80)
     action: str = Field(max_length=32)
+    clinic_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("clinics.id", ondelete="SET NULL"), nullable=True),
+    )
     patient_code: str | None = Field(default=None, max_length=12)
     detail: str = Field(default="", max_length=200)
 
@@ -234,6 +240,8 @@ class CheckIn(SQLModel, table=True):
     local_date: date
     mood: int
     pain: int
+    headache: bool | None = None  # None: not asked (the clinic does not ask it)
+    medicine: bool | None = None  # an acute medicine for the headache
     note: str | None = Field(default=None, sa_type=Text)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

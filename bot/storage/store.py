@@ -9,24 +9,38 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, delete, update
+from sqlmodel import Session, col, func, select
 
 from bot.storage.alerts import AlertQueries
 from bot.storage.clinics import ClinicQueries
 from bot.storage.database import transaction
 from bot.storage.models import (
+    Alert,
     CheckIn,
     ConsentRecord,
     Conversation,
     DosingSession,
     JournalEntry,
+    OutboxMessage,
     Patient,
     SafetyEvent,
     SafetyPlanPart,
 )
 from bot.storage.outbox import Outbox
+
+# Tables whose rows belong to one patient (patient_id), removed when they delete their data.
+PATIENT_TABLES: tuple[Any, ...] = (
+    JournalEntry,
+    OutboxMessage,
+    Alert,
+    DosingSession,
+    CheckIn,
+    Conversation,
+    SafetyPlanPart,
+)
 
 
 class Store:
@@ -119,6 +133,7 @@ class Store:
                 session.flush()
                 return checkin, False
             existing.mood, existing.pain, existing.note = checkin.mood, checkin.pain, checkin.note
+            existing.headache, existing.medicine = checkin.headache, checkin.medicine
             existing.updated_at = checkin.updated_at
             session.flush()
             return existing, True
@@ -152,6 +167,12 @@ class Store:
                 .where(SafetyEvent.patient_id == patient_id)
                 .order_by(col(SafetyEvent.id))
             )
+            return list(session.exec(query))
+
+    def safety_events_unlinked(self) -> list[SafetyEvent]:
+        """Events kept after their patient deleted their data (counts for the clinic)."""
+        with self._session() as session:
+            query = select(SafetyEvent).where(col(SafetyEvent.patient_id).is_(None))
             return list(session.exec(query))
 
     def safety_plan(self, patient_id: int) -> list[SafetyPlanPart]:
@@ -207,3 +228,45 @@ class Store:
                 .limit(limit)
             )
             return list(session.exec(query))
+
+    # Leaving --------------------------------------------------------------------------------
+
+    def delete_patient(self, patient: Patient) -> None:
+        """Every row that belongs to the patient, in one transaction; safety events keep only
+        that they happened (their link to the patient is cleared)."""
+        patient_id = patient.id
+        with self._session() as session:
+            session.execute(
+                update(SafetyEvent)
+                .where(col(SafetyEvent.patient_id) == patient_id)
+                .values(patient_id=None)
+            )
+            for table in PATIENT_TABLES:
+                session.execute(delete(table).where(col(table.patient_id) == patient_id))
+            session.execute(
+                delete(ConsentRecord).where(
+                    col(ConsentRecord.telegram_user_id) == patient.telegram_user_id
+                )
+            )
+            session.execute(delete(Patient).where(col(Patient.id) == patient_id))
+
+    def rows_of(self, patient: Patient) -> dict[str, int]:
+        """How many rows of each table point at the patient (for tests and the audit)."""
+        with self._session() as session:
+            counts = {
+                table.__tablename__: session.exec(
+                    select(func.count())
+                    .select_from(table)
+                    .where(col(table.patient_id) == patient.id)
+                ).one()
+                for table in (*PATIENT_TABLES, SafetyEvent)
+            }
+            counts["consent_records"] = session.exec(
+                select(func.count())
+                .select_from(ConsentRecord)
+                .where(col(ConsentRecord.telegram_user_id) == patient.telegram_user_id)
+            ).one()
+            counts["patients"] = session.exec(
+                select(func.count()).select_from(Patient).where(col(Patient.id) == patient.id)
+            ).one()
+            return counts

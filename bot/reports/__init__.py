@@ -1,0 +1,1 @@
+"""Pictures and files made from a patient's data: the progress chart, PDF reports, exports."""
