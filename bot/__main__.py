@@ -22,6 +22,7 @@ from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.clinics import ClinicError, Clinics
 from bot.domain.content import ContentError, Library
+from bot.domain.instruments import InstrumentError, load_instruments
 from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
@@ -98,12 +99,15 @@ def protocols_check(settings: Settings, arguments: argparse.Namespace) -> int:
     prompts_dir = arguments.directory or settings.prompts_dir
     renderer = Renderer(prompts_dir, **template_globals(prompts_dir, settings))
     try:
-        protocols = load_protocols(prompts_dir, renderer)
-    except ProtocolError as error:
+        instruments = load_instruments(prompts_dir)
+        protocols = load_protocols(prompts_dir, renderer, set(instruments))
+    except (InstrumentError, ProtocolError) as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found; no protocol was loaded.", file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found; nothing was loaded.", file=sys.stderr)
         return 1
+    for instrument in instruments.values():
+        print(f"ok  instrument {instrument.key}: {instrument.name} ({len(instrument.items)} items)")
     for protocol in protocols.values():
         print(f"ok  {protocol.key}: {protocol.name} ({len(protocol.steps)} steps)")
     return 0
@@ -136,6 +140,7 @@ def clinic_create(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+YES_NO = ("ask_headache", "use_phq8")
 THRESHOLDS = (
     "escalate_after_minutes",
     "pain_rise",
@@ -150,7 +155,7 @@ def clinic_set(settings: Settings, arguments: argparse.Namespace) -> int:
     """A clinic's contact details, default protocol and alert thresholds."""
     changes = {
         key: value
-        for key in ("phone", "hours", "default_protocol", "ask_headache", *THRESHOLDS)
+        for key in ("phone", "hours", "default_protocol", *YES_NO, *THRESHOLDS)
         if (value := getattr(arguments, key)) is not None
     }
     clinic = _clinics(settings).configure_clinic(arguments.name, **changes)
@@ -264,6 +269,12 @@ def _parser() -> argparse.ArgumentParser:
         dest="ask_headache",
         choices=("yes", "no"),
         help="add 'headache today?' and 'a medicine for it?' to the daily check-in",
+    )
+    configure.add_argument(
+        "--use-phq8",
+        dest="use_phq8",
+        choices=("yes", "no"),
+        help="send PHQ-8 instead of PHQ-9 (no item 9), where nobody can follow up the same day",
     )
     for key in THRESHOLDS:
         configure.add_argument(f"--{key.replace('_', '-')}", dest=key, type=int)

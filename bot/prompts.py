@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.config import ClinicContact, Settings
 from bot.crisis_resources import Directory, Region, load_crisis_resources
+from bot.domain.instruments import Instrument, InstrumentError, load_instruments
 from bot.domain.protocols import Protocol, ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.render import Message, Renderer, consent_template, message_template
@@ -32,6 +33,7 @@ class Prompts:
     crisis_region: Region
     crisis_directory: Directory
     protocols: Mapping[str, Protocol]
+    instruments: Mapping[str, Instrument]
 
 
 def load_prompts(
@@ -55,8 +57,13 @@ def load_prompts(
     if consent_version is not None:
         names.append(consent_template(consent_version))
     problems += renderer.compile_errors(names)
+    instruments: dict[str, Instrument] = {}
     try:
-        protocols = load_protocols(prompts_dir, renderer)
+        instruments = load_instruments(prompts_dir)
+    except InstrumentError as error:
+        problems += [str(problem) for problem in error.problems]
+    try:
+        protocols = load_protocols(prompts_dir, renderer, set(instruments))
     except ProtocolError as error:
         problems += [str(problem) for problem in error.problems]
     if problems:
@@ -70,6 +77,7 @@ def load_prompts(
         crisis_region=region,
         crisis_directory=directory,
         protocols=protocols,
+        instruments=instruments,
     )
 
 

@@ -18,6 +18,7 @@ from bot.domain.local_time import QuietHours
 from bot.domain.onboarding import Onboarding
 from bot.domain.patient_data import PatientData
 from bot.domain.protocols.catalog import ProtocolCatalog
+from bot.domain.questionnaires import Questionnaires
 from bot.domain.safety_events import SafetyDesk
 from bot.domain.safety_plan import SafetyPlans
 from bot.domain.scheduling import Scheduler, ScheduleRules
@@ -43,6 +44,7 @@ class Services:
     alerts: AlertDesk
     clinic_summaries: ClinicSummaries
     patient_data: PatientData
+    questionnaires: Questionnaires
 
 
 def build_services(
@@ -69,8 +71,14 @@ def build_services(
         safety=SafetyDesk(store, clock, prompts.screener, alerts),
         safety_plans=SafetyPlans(store, clock, conversations),
         scheduler=Scheduler(
-            store, clock, ProtocolCatalog(store, clock, prompts.protocols, prompts.renderer), rules
+            store,
+            clock,
+            ProtocolCatalog(
+                store, clock, prompts.protocols, prompts.renderer, set(prompts.instruments)
+            ),
+            rules,
         ),
+        questionnaires=Questionnaires(store, clock, conversations, prompts.instruments),
         journal=Journal(store, clock, timedelta(hours=settings.journal_window_hours)),
         library=library,
         clinics=Clinics(store, clock, settings.default_clinic),

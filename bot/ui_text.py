@@ -62,6 +62,7 @@ class Buttons(StrictModel):
     span_all: Label
     delete_yes: Label
     delete_for_good: Label
+    back: Label
 
 
 class ChartLabels(StrictModel):

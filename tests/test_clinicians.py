@@ -24,6 +24,7 @@ CODE_COMMANDS = [
     "/session {code}",
     "/discharge {code}",
     "/report {code}",
+    "/ask {code} phq9",
 ]
 OTHER_COMMANDS = ["/patients", "/alerts", "/invite", "/protocols", "/preview", "/digest 08:00"]
 

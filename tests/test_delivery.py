@@ -156,19 +156,21 @@ async def test_flood_control_waits_the_time_telegram_names_and_replies_do_not_wa
     await session_at_noon(local_bot, ana)
     local_bot.emulator.inject_fault("sendMessage", FaultKind.RATE_LIMIT, retry_after=40)
     local_bot.clock.advance(timedelta(minutes=30))
-    report = await local_bot.tick()
-    assert report.retried == 1
-    assert report.sent == 0
+    assert (await local_bot.tick()).retried == 1
+    [limited] = [
+        r for r in outbox_of(local_bot, ana) if r.reason == "Telegram asked us to slow down"
+    ]
+    assert limited.due_at == local_bot.clock.now() + timedelta(seconds=40)
     # A crisis reply goes out at once: the scheduled 429 paused nothing.
     reply = await ana.says("i want to die")
     assert "988" in texts(reply)
     local_bot.clock.advance(timedelta(seconds=30))
-    assert (await local_bot.tick()).sent == 0
-    local_bot.clock.advance(timedelta(seconds=11))
-    assert (await local_bot.tick()).sent == 1
-    rest = next(r for r in rows(local_bot, ana, "prompt") if r.step_id == "rest_and_safety")
-    assert rest.status == "sent"
-    assert rest.attempts == 2
+    await local_bot.tick()
+    assert local_bot.store().outbox.get(limited.id).status == "planned"  # not before its time
+    await local_bot.run_for(timedelta(seconds=13))  # (other rows share the chat's one a second)
+    after = local_bot.store().outbox.get(limited.id)
+    assert after.status == "sent"
+    assert after.attempts == 2
 
 
 async def test_a_blocked_bot_marks_the_patient_inactive_and_stops(local_bot: LocalBot, ana) -> None:

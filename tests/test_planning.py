@@ -29,7 +29,7 @@ NONE_QUIET = QuietHours(time(0, 0), time(0, 0))
 
 
 def step(step_id: str, timing, expires: timedelta = timedelta(hours=12)) -> ProtocolStep:
-    return ProtocolStep(step_id, timing, "integration/next_day.html", (), None, expires)
+    return ProtocolStep(step_id, timing, "integration/next_day.html", None, (), None, expires)
 
 
 PROTOCOL = Protocol(
@@ -43,7 +43,8 @@ PROTOCOL = Protocol(
         step("day1", OnDay(1, time(9, 30))),
         step("day3", OnDay(3, time(10, 0))),
         step("day14", OnDay(14, time(10, 0))),
-        step("fortnight", EveryFromEnrolment(14, None)),
+        step("fortnight", EveryFromEnrolment(14, None, first_day=14)),
+        step("twice", EveryFromEnrolment(56, None, first_day=28, count=2)),
     ),
 )
 
@@ -212,6 +213,13 @@ def test_recurring_steps_come_every_n_days_from_enrolment() -> None:
         if (day := p.local_date) is not None
     ]
     assert sorted(set(due_days)) == [date(2026, 6, 15), date(2026, 6, 29)]
+
+
+def test_recurring_steps_may_start_at_enrolment_and_stop_after_a_count() -> None:
+    at_enrolment = EveryFromEnrolment(14, None, first_day=0)
+    assert [d for d in range(30) if at_enrolment.occurs_on(d)] == [0, 14, 28]
+    twice = EveryFromEnrolment(56, None, first_day=28, count=2)
+    assert [d for d in range(200) if twice.occurs_on(d)] == [28, 84]
 
 
 def test_a_reminder_waits_out_quiet_hours_or_is_dropped() -> None:

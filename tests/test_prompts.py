@@ -134,6 +134,23 @@ CONTEXT = {
     "first": "2026-03-01",
     "last": "2026-03-31",
     "alerts": ["2026-03-02 <crisis>"],
+    "intro": "Over the last 2 weeks <b>",
+    "item": "Little interest <or> pleasure",
+    "instrument": "phq9",
+    "band": "mild",
+    "concern": True,
+    "names": ["gad7", "phq9"],
+    "scores": [
+        {
+            "name": "PHQ-9",
+            "total": 7,
+            "band": "mild",
+            "first": 14,
+            "change": -7,
+            "response": True,
+            "remission": False,
+        }
+    ],
 }
 
 

@@ -60,7 +60,13 @@ def test_the_shipped_protocols_load_with_their_timings(prompts_dir: Path) -> Non
     protocols = load_prompts(prompts_dir).protocols
     assert {"at-home-oral", "short-check"} <= set(protocols)
     default = protocols["at-home-oral"]
-    assert 6 <= len(default.steps) <= 8
+    assert 6 <= len(default.session_steps) <= 8
+    assert {s.instrument for s in default.recurring_steps} == {
+        "phq9",
+        "gad7",
+        "pgic",
+        "safety-check",
+    }
     intention = default.steps[0]
     assert intention.before_session
     assert isinstance(intention.timing, AfterSession)
@@ -167,7 +173,7 @@ def test_the_check_command_lists_every_error_and_exits_non_zero(
     errors = capsys.readouterr().err
     assert f"{path}, line 8: unknown key 'colour'" in errors
     assert "other.yaml, line 5" in errors
-    assert "2 problem(s) found; no protocol was loaded." in errors
+    assert "2 problem(s) found; nothing was loaded." in errors
 
 
 def test_the_bot_refuses_to_start_with_an_invalid_protocol(

@@ -17,6 +17,7 @@ from bot.domain.planning import Kind
 from bot.domain.protocols import PromptContext
 from bot.domain.steps import Step
 from bot.handlers import keyboards
+from bot.handlers.questionnaire import item_message
 from bot.handlers.replies import clinic_variables
 from bot.render import Message
 from bot.services import Services
@@ -38,9 +39,25 @@ class NotNeeded:
     reason: str
 
 
-def compose(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
+@dataclass(frozen=True)
+class Later:
+    """Not now: another question is waiting for an answer; try again after ``wait``."""
+
+    wait: timedelta
+    reason: str
+
+
+BUSY_WAIT = timedelta(hours=1)
+STALE_QUESTION = timedelta(hours=12)
+
+
+def compose(
+    services: Services, row: OutboxMessage, patient: Patient
+) -> Outgoing | NotNeeded | Later:
     if row.kind == Kind.CHECKIN:
         return _checkin(services, row, patient)
+    if row.kind == Kind.QUESTIONNAIRE:
+        return _questionnaire(services, row, patient)
     if row.kind == Kind.PROMPT:
         return _prompt(services, row, patient)
     return _reminder(services, row, patient)
@@ -49,7 +66,7 @@ def compose(services: Services, row: OutboxMessage, patient: Patient) -> Outgoin
 def _checkin(services: Services, row: OutboxMessage, patient: Patient) -> Outgoing | NotNeeded:
     if row.local_date is None or services.store.checkin_on(require_id(patient), row.local_date):
         return NotNeeded("already checked in today")
-    current = services.conversations.current(require_id(patient))
+    current = services.questionnaires.settle(patient)
     if current.step in (Step.CHECKIN_PAIN, Step.CHECKIN_NOTE, Step.CHECKIN_MOOD_FOLLOW_UP):
         return NotNeeded("a check-in is already under way")
     conversation = services.checkins.start(patient)
@@ -78,6 +95,8 @@ def _prompt(services: Services, row: OutboxMessage, patient: Patient) -> Outgoin
     if step is None:
         return NotNeeded("the step is no longer in the protocol")
     contact = services.clinics.contact(patient.clinic_id, services.settings.clinic_contact)
+    if step.template is None:
+        return NotNeeded("the step is a questionnaire, planned as one")
     text = services.prompts.renderer.prompt(
         step.template,
         **clinic_variables(contact),
@@ -85,6 +104,40 @@ def _prompt(services: Services, row: OutboxMessage, patient: Patient) -> Outgoin
     )
     keyboard = keyboards.prompt_buttons(services.prompts.ui, require_row_id(row), step.buttons)
     return Outgoing(text=text, keyboard=keyboard, reminder_after=step.reminder_after)
+
+
+def _questionnaire(
+    services: Services, row: OutboxMessage, patient: Patient
+) -> Outgoing | NotNeeded | Later:
+    """A questionnaire starts only when no other question is waiting for an answer."""
+    key = row.step_id or ""
+    reminder_after = None
+    if row.protocol:
+        step = services.scheduler.session_protocol(patient, row.protocol, None).step(key)
+        if step is None or step.instrument is None:
+            return NotNeeded("the step is no longer in the protocol")
+        key, reminder_after = step.instrument, step.reminder_after
+    instrument = services.questionnaires.for_patient(patient, key)
+    if instrument is None:
+        return NotNeeded("no such questionnaire any more")
+    started = services.questionnaires.open_response(patient)
+    if started is not None and started.instrument == instrument.key and not started.answers:
+        # Begun for this row before a send that failed (a 429, a timeout): carry on with it.
+        conversation = services.questionnaires.resume(patient, started)
+    elif _busy(services, patient):
+        return Later(BUSY_WAIT, "another question is waiting for an answer")
+    else:
+        conversation = services.questionnaires.start(
+            patient, instrument, row.expires_at - services.clock.now()
+        )
+    message = item_message(services, conversation)
+    assert message is not None
+    return Outgoing(
+        text=message[0],
+        keyboard=message[1],
+        question_of=conversation,
+        reminder_after=reminder_after,
+    )
 
 
 def prompt_context(services: Services, row: OutboxMessage, patient: Patient) -> PromptContext:
@@ -114,6 +167,8 @@ def _reminder(services: Services, row: OutboxMessage, patient: Patient) -> Outgo
     if original is None or original.answered_at is not None:
         return NotNeeded("answered")
     renderer = services.prompts.renderer
+    if original.kind == Kind.QUESTIONNAIRE:
+        return _questionnaire_reminder(services, patient)
     if original.kind != Kind.CHECKIN:
         return Outgoing(
             text=renderer.message(Message.PROMPT_REMINDER, first_name=patient.first_name),
@@ -131,6 +186,36 @@ def _reminder(services: Services, row: OutboxMessage, patient: Patient) -> Outgo
         keyboard=keyboards.score(current.token, keyboards.MOOD_PREFIX),
         question_of=current,
     )
+
+
+def _questionnaire_reminder(services: Services, patient: Patient) -> Outgoing | NotNeeded | Later:
+    """Carry on where they left off, if the questionnaire is still open."""
+    response = services.questionnaires.open_response(patient)
+    if response is None:
+        return NotNeeded("answered")
+    if services.questionnaires.settle(patient).step != Step.QUESTIONNAIRE and _busy(
+        services, patient
+    ):
+        return Later(BUSY_WAIT, "another question is waiting for an answer")
+    conversation = services.questionnaires.resume(patient, response)
+    message = item_message(services, conversation)
+    if message is None:
+        return NotNeeded("answered")
+    text = services.prompts.renderer.message(Message.QUESTIONNAIRE_REMINDER) + "\n\n" + message[0]
+    return Outgoing(text=text, keyboard=message[1], question_of=conversation)
+
+
+def _busy(services: Services, patient: Patient) -> bool:
+    """Another question waits for its answer: a questionnaire starts after it. A check-in of an
+    earlier day, or anything left unanswered for half a day, no longer holds it back."""
+    conversation = services.questionnaires.settle(patient)
+    if conversation.step == Step.IDLE:
+        return False
+    if conversation.draft.get("local_date", services.checkins.today(patient).isoformat()) < (
+        services.checkins.today(patient).isoformat()
+    ):
+        return False
+    return services.clock.now() - conversation.updated_at < STALE_QUESTION
 
 
 def _average(values: list[int]) -> float | None:

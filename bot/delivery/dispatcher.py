@@ -24,7 +24,7 @@ from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.clinicians import ClinicianNotifier
-from bot.delivery.compose import NotNeeded, Outgoing, compose
+from bot.delivery.compose import Later, NotNeeded, Outgoing, compose
 from bot.delivery.limiter import SCHEDULED, retry_after_seconds
 from bot.domain.alerts import Kind as AlertKind
 from bot.domain.planning import Status, plan_reminder
@@ -51,6 +51,7 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     blocked: int = 0
+    deferred: int = 0  # waiting for the patient to answer another question first
     clinician_messages: int = 0
     reasons: list[str] = field(default_factory=list)
 
@@ -80,6 +81,7 @@ class Dispatcher:
             self._look_for_silence()
             self._planned_at = now
         report.missed = outbox.mark_missed(now)
+        self._services.store.expire_responses(now)
         budget = self._services.settings.scheduled_per_second
         for row in outbox.due(now, limit=budget * 5):
             if budget == 0:
@@ -127,6 +129,10 @@ class Dispatcher:
             )
             report.failed += 1
             log.error("a planned message could not be written: %s\n%s", *describe(error))
+            return
+        if isinstance(message, Later):
+            outbox.retry_at(row.id, now + message.wait, reason=message.reason)
+            report.deferred += 1
             return
         if isinstance(message, NotNeeded):
             outbox.finish(row.id, Status.SKIPPED, reason=message.reason)

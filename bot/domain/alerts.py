@@ -61,6 +61,8 @@ class Kind(StrEnum):
     UNDELIVERABLE = "undeliverable"
     BLOCKED = "blocked"
     MEDICINE_DAYS = "medicine_days"
+    PHQ_RISE = "phq_rise"
+    SAFETY_CHECK = "safety_check"
 
 
 TIERS = {
@@ -74,6 +76,8 @@ TIERS = {
     Kind.UNDELIVERABLE: Tier.DIGEST,
     Kind.BLOCKED: Tier.DIGEST,
     Kind.MEDICINE_DAYS: Tier.DIGEST,
+    Kind.PHQ_RISE: Tier.SAME_DAY,
+    Kind.SAFETY_CHECK: Tier.SAME_DAY,
 }
 # Acute medicines on 10 or more days a month can make headaches more frequent
 # (medication-overuse headache, clinical reference): counted over the last 30 local days.

@@ -67,7 +67,7 @@ class Clinics:
             if isinstance(value, int) and value < 1:
                 raise ClinicError(f"{key} must be 1 or more")
         for key, value in changes.items():
-            setattr(clinic, key, value == "yes" if key == "ask_headache" else value)
+            setattr(clinic, key, value == "yes" if key in ("ask_headache", "use_phq8") else value)
         return self._store.clinics.save_clinic(clinic)
 
     def add_clinician(self, telegram_user_id: int, clinic_name: str, name: str) -> Clinician:

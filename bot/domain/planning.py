@@ -29,6 +29,7 @@ class Kind(StrEnum):
     PROMPT = "prompt"  # a protocol step
     CHECKIN = "checkin"  # the daily mood and pain check-in
     REMINDER = "reminder"  # the one nudge after an unanswered prompt or check-in
+    QUESTIONNAIRE = "questionnaire"  # an instrument (PHQ-9, GAD-7 ...), item by item
 
 
 class Status(StrEnum):
@@ -89,7 +90,7 @@ def plan_session(
         planned.append(
             Planned(
                 key=session_key(session.id, step.id),
-                kind=Kind.PROMPT,
+                kind=Kind.QUESTIONNAIRE if step.instrument else Kind.PROMPT,
                 due_at=max(due, now),
                 expires_at=expires,
                 protocol=protocol.key,
@@ -154,8 +155,7 @@ def plan_recurring(
         assert isinstance(timing, EveryFromEnrolment)
         for offset in range(DAYS_AHEAD):
             day = today + timedelta(days=offset)
-            since = (day - enrolled_on).days
-            if since <= 0 or since % timing.every_days:
+            if not timing.occurs_on((day - enrolled_on).days):
                 continue
             due = at_local(day, timing.at or checkin_time, zone)
             if timing.at is not None:
@@ -163,7 +163,7 @@ def plan_recurring(
             planned.append(
                 Planned(
                     key=f"every:{protocol.key}:{step.id}:{day.isoformat()}",
-                    kind=Kind.PROMPT,
+                    kind=Kind.QUESTIONNAIRE if step.instrument else Kind.PROMPT,
                     due_at=due,
                     expires_at=due + step.expires_after,
                     protocol=protocol.key,

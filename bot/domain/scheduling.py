@@ -20,6 +20,8 @@ from bot.clock import Clock
 from bot.domain.local_time import QuietHours, to_local
 from bot.domain.onboarding import require_id
 from bot.domain.planning import (
+    Kind,
+    Planned,
     SessionTimes,
     plan_checkins,
     plan_recurring,
@@ -30,6 +32,7 @@ from bot.domain.protocols.catalog import ProtocolCatalog
 from bot.storage import DosingSession, Patient, Store
 
 SAME_SESSION_WITHIN = timedelta(hours=12)
+QUESTIONNAIRE_OPEN = timedelta(days=2)
 LONGEST_BOOKING_AHEAD = timedelta(days=60)
 
 
@@ -225,6 +228,22 @@ class Scheduler:
         patient.paused, patient.paused_until = False, None
         patient.updated_at = self._clock.now()
         return self._store.save_patient(patient)
+
+    def send_questionnaire_now(self, patient: Patient, instrument: str) -> None:
+        """A questionnaire a clinician asked for: due now, open for two days."""
+        now = self._clock.now()
+        self._store.outbox.plan(
+            require_id(patient),
+            [
+                Planned(
+                    key=f"ask:{instrument}:{now.isoformat()}",
+                    kind=Kind.QUESTIONNAIRE,
+                    due_at=now,
+                    expires_at=now + QUESTIONNAIRE_OPEN,
+                    step_id=instrument,
+                )
+            ],
+        )
 
     def discharge(self, patient: Patient) -> Patient:
         """The programme ends: nothing more is planned or sent; the data stays the patient's."""

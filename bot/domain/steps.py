@@ -24,6 +24,7 @@ class Step(StrEnum):
     SESSION_EARLIER_TIME = "session_earlier_time"
     SESSION_UPCOMING_WHEN = "session_upcoming_when"
     JOURNAL_WRITE = "journal_write"
+    QUESTIONNAIRE = "questionnaire"
 
 
 TIMEZONE_STEPS = frozenset({Step.ONBOARDING_TIMEZONE, Step.SETTINGS_TIMEZONE})

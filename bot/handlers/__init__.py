@@ -25,6 +25,7 @@ from bot.handlers import (
     own_data,
     pause,
     progress,
+    questionnaire,
     safety,
     safety_plan,
     session,
@@ -68,6 +69,7 @@ CLINICIAN_COMMANDS: dict[str, Callback] = {
     "discharge": care.discharge,
     "digest": care.digest,
     "report": reports.report,
+    "ask": care.ask_questionnaire,
     "help": fallbacks.clinician_help,
 }
 BUTTONS: dict[Kind, Callback] = {
@@ -87,6 +89,7 @@ BUTTONS: dict[Kind, Callback] = {
     Kind.PROGRESS: progress.progress_pressed,
     Kind.REPORT: progress.report_pressed,
     Kind.DELETE: own_data.delete_pressed,
+    Kind.QUESTIONNAIRE: questionnaire.questionnaire_pressed,
 }
 
 # The bot talks to people one to one; in groups it stays out of the way.

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     PROGRESS = "prg"  # the value is the span
     REPORT = "rep"  # the value is the span
     DELETE = "del"
+    QUESTIONNAIRE = "q"
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,9 @@ async def _finish(
     occasion = occasion_after_checkin(saved.checkin.mood, saved.checkin.pain)
     if occasion is not None:
         await learn.offer(update, context, occasion)
+    # A questionnaire the check-in interrupted carries on where it stopped.
+    waiting = context.services.questionnaires.open_response(patient)
+    if waiting is not None:
+        await ask_step(
+            update, context, patient, context.services.questionnaires.resume(patient, waiting)
+        )

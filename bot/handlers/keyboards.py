@@ -18,6 +18,7 @@ MOOD_PREFIX, PAIN_PREFIX = "m", "p"
 # Settings button values.
 CHANGE_TIMEZONE, CHANGE_CHECKIN_TIME = "tz", "time"
 SHARE_ON, SHARE_OFF = "share", "private"
+BACK = "back"  # a questionnaire's Back button
 ACCEPT, DECLINE = "yes", "no"
 INVITE_SEPARATOR = "."
 # The low-mood follow-up question.
@@ -265,3 +266,13 @@ def delete_step(ui: UiText, step: str) -> InlineKeyboardMarkup:
         ],
         per_row=1,
     )
+
+
+def questionnaire(
+    ui: UiText, token: str, options: Sequence[tuple[str, str]], can_go_back: bool
+) -> InlineKeyboardMarkup:
+    """Each answer on its own row (they are long), then Back."""
+    rows = [[_button(label, Kind.QUESTIONNAIRE, token, value)] for value, label in options]
+    if can_go_back:
+        rows.append([_button(ui.buttons.back, Kind.QUESTIONNAIRE, token, BACK)])
+    return InlineKeyboardMarkup(rows)

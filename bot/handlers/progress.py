@@ -41,7 +41,11 @@ async def _send_chart(update: Update, context: BotContext, span: Span) -> None:
         await send(update, context, Message.PROGRESS_NOT_YET, checkins=figures.checkins)
         return
     png = progress_png(figures, sessions, chart_labels(context, span, patient.first_name))
-    caption = services.prompts.renderer.message(Message.PROGRESS_SUMMARY, **summary(figures))
+    caption = services.prompts.renderer.message(
+        Message.PROGRESS_SUMMARY,
+        scores=services.questionnaires.latest_scores(patient),
+        **summary(figures),
+    )
     await context.bot.send_photo(
         chat.id,
         InputFile(png, filename="progress.png"),
@@ -83,6 +87,7 @@ def patient_pdf(
         return None
     text = services.prompts.renderer.message(
         Message.REPORT_TEXT,
+        scores=services.questionnaires.latest_scores(patient),
         first_name=patient.first_name,
         sessions=len([d for d in sessions if figures.first <= d <= figures.last]),
         alerts=alerts,

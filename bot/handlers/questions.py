@@ -109,6 +109,10 @@ async def ask_step(
             keyboards.skip_note(ui, token),
             pain=conversation.draft["pain"],
         )
+    if step == Step.QUESTIONNAIRE:
+        from bot.handlers.questionnaire import ask_item
+
+        return await ask_item(update, context, conversation)
     if step == Step.SAFETY_PLAN_PART:
         number = int(conversation.draft["part"])
         part = ui.safety_plan[number - 1]

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.domain.onboarding import require_id
 from bot.domain.steps import Step
-from bot.handlers import checkin, journal, onboarding, safety_plan, session
+from bot.handlers import checkin, journal, onboarding, questionnaire, safety_plan, session
 from bot.handlers.context import BotContext
 from bot.handlers.guards import consented_patient
 from bot.handlers.replies import send
@@ -35,6 +35,7 @@ ANSWERS: dict[Step, StepAnswer] = {
     Step.SESSION_EARLIER_TIME: session.end_time_typed,
     Step.SESSION_UPCOMING_WHEN: session.upcoming_typed,
     Step.JOURNAL_WRITE: journal.entry_typed,
+    Step.QUESTIONNAIRE: questionnaire.answer_typed,
 }
 
 

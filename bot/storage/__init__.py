@@ -15,6 +15,7 @@ from bot.storage.models import (
     OutboxMessage,
     Patient,
     ProtocolVersion,
+    QuestionnaireResponse,
     SafetyEvent,
     SafetyPlanPart,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "OutboxMessage",
     "Patient",
     "ProtocolVersion",
+    "QuestionnaireResponse",
     "SafetyEvent",
     "SafetyPlanPart",
     "SchemaOutOfDateError",

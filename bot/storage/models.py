@@ -52,6 +52,8 @@ class Clinic(SQLModel, table=True):
     missed_days: int = 3
     # Two more check-in questions (headache today? a medicine for it?) for headache clinics.
     ask_headache: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # PHQ-8 instead of PHQ-9, for programmes without same-day follow-up (no item 9).
+    use_phq8: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -357,3 +359,22 @@ class JournalEntry(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=Text)
     score: int | None = None
     written_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class QuestionnaireResponse(SQLModel, table=True):
+    """One sending of an instrument: answered item by item, scored only when complete."""
+
+    __tablename__ = "questionnaire_responses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    instrument: str = Field(max_length=32)
+    status: str = Field(max_length=16)  # in_progress, complete, incomplete
+    answers: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    total: int | None = None
+    band: str | None = Field(default=None, max_length=40)

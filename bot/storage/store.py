@@ -8,7 +8,7 @@ after the session has closed.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
@@ -26,6 +26,7 @@ from bot.storage.models import (
     JournalEntry,
     OutboxMessage,
     Patient,
+    QuestionnaireResponse,
     SafetyEvent,
     SafetyPlanPart,
 )
@@ -40,6 +41,7 @@ PATIENT_TABLES: tuple[Any, ...] = (
     CheckIn,
     Conversation,
     SafetyPlanPart,
+    QuestionnaireResponse,
 )
 
 
@@ -270,3 +272,40 @@ class Store:
                 select(func.count()).select_from(Patient).where(col(Patient.id) == patient.id)
             ).one()
             return counts
+
+    # Questionnaires ---------------------------------------------------------------------------
+
+    def save_response(self, response: QuestionnaireResponse) -> QuestionnaireResponse:
+        with self._session() as session:
+            response = session.merge(response)
+            session.flush()
+            return response
+
+    def response(self, response_id: int) -> QuestionnaireResponse | None:
+        with self._session() as session:
+            return session.get(QuestionnaireResponse, response_id)
+
+    def responses(
+        self, patient_id: int, instrument: str | None = None
+    ) -> list[QuestionnaireResponse]:
+        """Oldest first."""
+        with self._session() as session:
+            query = select(QuestionnaireResponse).where(
+                QuestionnaireResponse.patient_id == patient_id
+            )
+            if instrument is not None:
+                query = query.where(QuestionnaireResponse.instrument == instrument)
+            return list(session.exec(query.order_by(col(QuestionnaireResponse.id))))
+
+    def expire_responses(self, now: datetime) -> int:
+        """Unfinished questionnaires past their time: recorded as incomplete, never scored."""
+        query = (
+            update(QuestionnaireResponse)
+            .where(
+                col(QuestionnaireResponse.status) == "in_progress",
+                col(QuestionnaireResponse.expires_at) <= now,
+            )
+            .values(status="incomplete")
+        )
+        with self._session() as session:
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]

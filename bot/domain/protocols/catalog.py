@@ -8,7 +8,7 @@ the prompts of a session already under way.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,11 +37,13 @@ class ProtocolCatalog:
         clock: Clock,
         shipped: Mapping[str, Protocol],
         templates: TemplateChecker,
+        instruments: Collection[str] = (),
     ) -> None:
         self._store = store
         self._clock = clock
         self.shipped = shipped
         self._templates = templates
+        self._instruments = frozenset(instruments)
         self._parse = lru_cache(maxsize=64)(self._parse_source)
 
     def current(self, clinic_id: int | None, key: str) -> tuple[Protocol, int | None] | None:
@@ -78,7 +80,7 @@ class ProtocolCatalog:
                 "the file name must be lower case words joined by hyphens, like my-protocol.yaml"
             )
             raise ProtocolError([FileProblem(Path(filename), 0, message)])
-        protocol = load_protocol_text(text, filename, self._templates)
+        protocol = load_protocol_text(text, filename, self._templates, self._instruments)
         versions = [v.version for v in self._versions(clinic_id) if v.key == key]
         version = (max(versions) if versions else 0) + 1
         self._store.clinics.add_protocol_version(
@@ -97,6 +99,6 @@ class ProtocolCatalog:
         return self._store.clinics.protocol_versions(clinic_id) if clinic_id is not None else []
 
     def _parse_source(self, key: str, source: str) -> Protocol:
-        protocol = load_protocol_text(source, f"{key}.yaml", self._templates)
+        protocol = load_protocol_text(source, f"{key}.yaml", self._templates, self._instruments)
         return Protocol(protocol.key if protocol.key == key else key, protocol.name,
                         protocol.description, protocol.steps)  # fmt: skip

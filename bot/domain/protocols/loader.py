@@ -6,7 +6,7 @@ passes the check is exactly a protocol the bot will run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,9 @@ class ProtocolError(FileProblems):
     """At least one protocol cannot be used."""
 
 
-def load_protocols(prompts_dir: Path, templates: TemplateChecker) -> Mapping[str, Protocol]:
+def load_protocols(
+    prompts_dir: Path, templates: TemplateChecker, instruments: Collection[str] = ()
+) -> Mapping[str, Protocol]:
     """Every ``prompts/protocols/*.yaml``, keyed by file name; :class:`ProtocolError` if any
     file has any problem."""
     folder = prompts_dir / PROTOCOLS_FOLDER
@@ -46,7 +48,7 @@ def load_protocols(prompts_dir: Path, templates: TemplateChecker) -> Mapping[str
     protocols: dict[str, Protocol] = {}
     problems: list[ProtocolProblem] = []
     for path in paths:
-        protocol, found = _load_one(path, templates)
+        protocol, found = _load_one(path, templates, instruments)
         problems += found
         if protocol is not None:
             protocols[protocol.key] = protocol
@@ -56,26 +58,28 @@ def load_protocols(prompts_dir: Path, templates: TemplateChecker) -> Mapping[str
 
 
 def _load_one(
-    path: Path, templates: TemplateChecker
+    path: Path, templates: TemplateChecker, instruments: Collection[str]
 ) -> tuple[Protocol | None, list[ProtocolProblem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, [ProtocolProblem(path, 0, f"cannot be read ({type(error).__name__})")]
-    return read_protocol(text, path, templates)
+    return read_protocol(text, path, templates, instruments)
 
 
-def load_protocol_text(text: str, name: str, templates: TemplateChecker) -> Protocol:
+def load_protocol_text(
+    text: str, name: str, templates: TemplateChecker, instruments: Collection[str] = ()
+) -> Protocol:
     """One protocol from text (an uploaded file), checked exactly like the shipped ones;
     :class:`ProtocolError` with every problem, naming ``name`` and the line."""
-    protocol, problems = read_protocol(text, Path(name), templates)
+    protocol, problems = read_protocol(text, Path(name), templates, instruments)
     if problems or protocol is None:
         raise ProtocolError(sorted(problems))
     return protocol
 
 
 def read_protocol(
-    text: str, path: Path, templates: TemplateChecker
+    text: str, path: Path, templates: TemplateChecker, instruments: Collection[str] = ()
 ) -> tuple[Protocol | None, list[ProtocolProblem]]:
     try:
         tree = load_with_lines(text)
@@ -94,6 +98,13 @@ def read_protocol(
     problems = []
     for index, step in enumerate(protocol.steps):
         contexts = [sample.variables() for sample in SAMPLE_CONTEXTS]
+        if step.instrument is not None and step.instrument not in instruments:
+            line = line_of(tree, ("steps", index, "instrument"))
+            known = ", ".join(sorted(instruments)) or "none"
+            message = f"step {step.id!r}: no instrument {step.instrument!r} (there are: {known})"
+            problems.append(ProtocolProblem(path, line, message))
+        if step.template is None:
+            continue
         for message in templates.render_problems(step.template, contexts):
             line = line_of(tree, ("steps", index, "template"))
             problems.append(ProtocolProblem(path, line, f"step {step.id!r}: {message}"))

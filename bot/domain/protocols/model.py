@@ -35,6 +35,14 @@ class EveryFromEnrolment:
 
     every_days: int
     at: time | None
+    first_day: int = 0  # days after enrolment of the first occurrence
+    count: int | None = None  # how many occurrences at most (None: no end)
+
+    def occurs_on(self, days_since_enrolment: int) -> bool:
+        since_first = days_since_enrolment - self.first_day
+        if since_first < 0 or since_first % self.every_days:
+            return False
+        return self.count is None or since_first // self.every_days < self.count
 
 
 Timing = AfterSession | OnDay | EveryFromEnrolment
@@ -44,7 +52,8 @@ Timing = AfterSession | OnDay | EveryFromEnrolment
 class ProtocolStep:
     id: str
     timing: Timing
-    template: str
+    template: str | None  # a message, or
+    instrument: str | None  # a questionnaire
     buttons: tuple[Button, ...]
     reminder_after: timedelta | None
     expires_after: timedelta

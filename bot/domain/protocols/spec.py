@@ -4,7 +4,9 @@ A step's timing is one of three forms, and exactly one:
 
     offset: 2h                      from the end of the session (30m, 2h, 1d; -12h = before it)
     day: 3            at: "09:00"   day N at a local time; day 0 is the day the session ended
-    every: 14d  from: enrolment     recurring, at ``at`` or (without it) the check-in time
+    every: 14d  from: enrolment     recurring, at ``at`` or (without it) the check-in time;
+                                    ``first_day`` (default: one period in) and ``count``
+A step sends a message (``template``) or a questionnaire (``instrument``: phq9, gad7, ...).
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ class StepSpec(StrictModel):
     at: str | None = None
     every: str | None = None
     from_: Literal["enrolment"] | None = Field(default=None, alias="from")
-    template: str = Field(min_length=1)
+    template: str | None = Field(default=None, min_length=1)
+    instrument: str | None = Field(default=None, min_length=1)
+    first_day: int | None = Field(default=None, ge=0, le=LONGEST_DAY)
+    count: int | None = Field(default=None, ge=1)
     buttons: list[Button] = Field(default_factory=list)
     reminder: str | None = None
     expires: str
@@ -99,6 +104,12 @@ class StepSpec(StrictModel):
                 raise ValueError("'every' needs from: enrolment")
             if _duration(self.every) % timedelta(days=1):
                 raise ValueError("'every' must be whole days, like 14d")
+        if (self.template is None) == (self.instrument is None):
+            raise ValueError(
+                "give exactly one of template (a message) or instrument (a questionnaire)"
+            )
+        if self.every is None and (self.first_day is not None or self.count is not None):
+            raise ValueError("'first_day' and 'count' belong with 'every'")
         if self.offset is not None and (self.at is not None or self.from_ is not None):
             raise ValueError("'offset' stands alone: leave out 'at' and 'from'")
         if self.day is not None and self.from_ is not None:
@@ -110,6 +121,7 @@ class StepSpec(StrictModel):
             id=self.id,
             timing=self._timing(),
             template=self.template,
+            instrument=self.instrument,
             buttons=tuple(self.buttons),
             reminder_after=_duration(self.reminder) if self.reminder else None,
             expires_after=_duration(self.expires),
@@ -121,7 +133,13 @@ class StepSpec(StrictModel):
         if self.day is not None and self.at is not None:
             return OnDay(self.day, _clock(self.at))
         assert self.every is not None
-        return EveryFromEnrolment(_duration(self.every).days, _clock(self.at) if self.at else None)
+        every = _duration(self.every).days
+        return EveryFromEnrolment(
+            every,
+            _clock(self.at) if self.at else None,
+            first_day=every if self.first_day is None else self.first_day,
+            count=self.count,
+        )
 
 
 class ProtocolSpec(StrictModel):

@@ -148,3 +148,23 @@ async def digest(update: Update, context: BotContext) -> None:
         else "off"
     )
     await send(update, context, Message.CLINICIAN_DONE, what="digest", code="", value=value)
+
+
+async def ask_questionnaire(update: Update, context: BotContext) -> None:
+    """/ask CODE PHQ9: send the patient a questionnaire now (through the outbox, like any
+    planned message, so pacing, pauses and delivery rules apply)."""
+    found = await clinician_and_patient(update, context)
+    if found is None:
+        return
+    clinician, patient = found
+    services = context.services
+    key = (argument(context, 1) or "").lower().replace("-", "")
+    known = {k.replace("-", ""): k for k in services.questionnaires.instruments}
+    if key not in known:
+        await send(update, context, Message.CLINICIAN_UNKNOWN_INSTRUMENT, names=sorted(known))
+        return
+    services.scheduler.send_questionnaire_now(patient, known[key])
+    services.clinics.audit(clinician, "send questionnaire", patient, known[key])
+    await send(
+        update, context, Message.CLINICIAN_DONE, what="asked", code=patient.code, value=known[key]
+    )

@@ -53,4 +53,5 @@ async def patient(update: Update, context: BotContext) -> None:
     clinician, shown = found
     context.services.clinics.audit(clinician, "view patient", shown)
     detail = context.services.clinic_summaries.detail(shown)
-    await send(update, context, Message.CLINICIAN_PATIENT, **detail)
+    scores = context.services.questionnaires.latest_scores(shown)
+    await send(update, context, Message.CLINICIAN_PATIENT, scores=scores, **detail)

@@ -138,7 +138,10 @@ async def preview(update: Update, context: BotContext) -> None:
         step = protocol.step(item.step_id or "")
         assert step is not None
         sample = PromptContext("Sam", 1, _days(item.due_at, ended, zone), 5.0, 4.0)
-        text = services.prompts.renderer.prompt(step.template, **sample.variables())
+        if step.template is None:
+            text = f"(questionnaire: {step.instrument})"
+        else:
+            text = services.prompts.renderer.prompt(step.template, **sample.variables())
         steps.append({"when": format_local(item.due_at, zone), "id": step.id, "text": text})
     services.clinics.audit(clinician, "preview protocol", detail=key)
     await send(update, context, Message.CLINICIAN_PREVIEW_HEAD, name=protocol.name, key=key,
