@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot`` runs the bot; subcommands look after its database.
+"""Command line: ``python -m bot`` runs the bot; subcommands check the files clinicians edit,
+manage clinics and clinicians, and look after the database.
 
 Every expected failure (a missing setting, a broken template, an out-of-date database, a token
 Telegram refuses) ends with one plain line on stderr and a non-zero exit, never a traceback
@@ -11,7 +12,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from telegram import Update
@@ -26,6 +27,7 @@ from bot.domain.instruments import InstrumentError, load_instruments
 from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
+from bot.file_problems import FileProblems
 from bot.logs import configure_logging
 from bot.prompts import PromptsError, template_globals
 from bot.render import Renderer
@@ -102,10 +104,7 @@ def protocols_check(settings: Settings, arguments: argparse.Namespace) -> int:
         instruments = load_instruments(prompts_dir)
         protocols = load_protocols(prompts_dir, renderer, set(instruments))
     except (InstrumentError, ProtocolError) as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found; nothing was loaded.", file=sys.stderr)
-        return 1
+        return _print_problems(error)
     for instrument in instruments.values():
         print(f"ok  instrument {instrument.key}: {instrument.name} ({len(instrument.items)} items)")
     for protocol in protocols.values():
@@ -119,10 +118,7 @@ def content_check(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         library = Library.load(folder)
     except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found; no article was loaded.", file=sys.stderr)
-        return 1
+        return _print_problems(error)
     for article in sorted(library.articles.values(), key=lambda a: a.id):
         print(f"ok  {article.id}: {article.title} ({article.pages} snippets, {article.audience})")
     return 0
@@ -206,6 +202,28 @@ def db_revision(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _add_check(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    description: str,
+    directory_help: str,
+    action: Callable[[Settings, argparse.Namespace], int],
+) -> None:
+    """``python -m bot NAME check [DIRECTORY]``: validate files clinicians edit."""
+    group = commands.add_parser(name, help=description)
+    subcommands = group.add_subparsers(title=f"{name} commands", required=True)
+    check = subcommands.add_parser("check", help=f"{description} (exit 1 on any problem)")
+    check.add_argument("directory", type=Path, nargs="?", help=directory_help)
+    check.set_defaults(action=action)
+
+
+def _print_problems(error: FileProblems) -> int:
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) found; nothing was loaded.", file=sys.stderr)
+    return 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     parser.set_defaults(action=run)
@@ -229,28 +247,21 @@ def _parser() -> argparse.ArgumentParser:
         "--false-alarms", type=float, default=0.03, help="highest acceptable false-alarm rate"
     )
     check.set_defaults(action=safety_check)
-    protocols = commands.add_parser("protocols", help="check the protocol files")
-    protocol_commands = protocols.add_subparsers(title="protocol commands", required=True)
-    protocols_check_parser = protocol_commands.add_parser(
-        "check", help="validate every protocol and its templates (exit 1 on any error)"
+    _add_check(
+        commands,
+        "protocols",
+        "check the protocol files and questionnaires",
+        "the prompts folder holding protocols/ (default: PROMPTS_DIR)",
+        protocols_check,
     )
-    protocols_check_parser.add_argument(
-        "directory",
-        type=Path,
-        nargs="?",
-        help="the prompts folder holding protocols/ (default: PROMPTS_DIR)",
+    _add_check(
+        commands,
+        "content",
+        "check the educational articles",
+        "the folder of articles (default: CONTENT_DIR)",
+        content_check,
     )
-    protocols_check_parser.set_defaults(action=protocols_check)
-    content = commands.add_parser("content", help="check the educational articles")
-    content_commands = content.add_subparsers(title="content commands", required=True)
-    content_check_parser = content_commands.add_parser(
-        "check", help="validate every article (exit 1 on any problem)"
-    )
-    content_check_parser.add_argument(
-        "directory", type=Path, nargs="?", help="the folder of articles (default: CONTENT_DIR)"
-    )
-    content_check_parser.set_defaults(action=content_check)
-    clinic = commands.add_parser("clinic", help="clinics")
+    clinic = commands.add_parser("clinic", help="create clinics and change their settings")
     clinic_commands = clinic.add_subparsers(title="clinic commands", required=True)
     create = clinic_commands.add_parser("create", help="create a clinic")
     create.add_argument("name")
@@ -279,7 +290,7 @@ def _parser() -> argparse.ArgumentParser:
     for key in THRESHOLDS:
         configure.add_argument(f"--{key.replace('_', '-')}", dest=key, type=int)
     configure.set_defaults(action=clinic_set)
-    clinician = commands.add_parser("clinician", help="clinicians")
+    clinician = commands.add_parser("clinician", help="add or remove clinicians")
     clinician_commands = clinician.add_subparsers(title="clinician commands", required=True)
     add = clinician_commands.add_parser("add", help="add a clinician to a clinic")
     add.add_argument("telegram_id", type=int, metavar="TELEGRAM_ID")

@@ -219,7 +219,7 @@ def test_the_check_command_lists_every_problem_and_exits_non_zero(
     errors = capsys.readouterr().err
     assert "links to nowhere.md" in errors
     assert "headings, tables and HTML" in errors
-    assert "2 problem(s) found; no article was loaded." in errors
+    assert "2 problem(s) found; nothing was loaded." in errors
 
 
 def test_the_bot_refuses_to_start_with_a_broken_article(settings, library: Path) -> None:
