@@ -115,6 +115,8 @@ class Message(StrEnum):
     CHART_TITLE = "chart_title"
     REPORT_CHOOSE = "report_choose"
     REPORT_TEXT = "report_text"
+    REPORT_SUBTITLE = "report_subtitle"
+    CLINICIAN_PREVIEW_QUESTIONNAIRE = "clinician_preview_questionnaire"
     EXPORT_READY = "export_ready"
     DELETE_ASK = "delete_ask"
     DELETE_CONFIRM = "delete_confirm"

@@ -94,7 +94,9 @@ def patient_pdf(
         **summary(figures),
     )
     labels = chart_labels(context, span, patient.first_name)
-    labels["subtitle"] = f"{figures.first} to {figures.last}"
+    labels["subtitle"] = services.prompts.renderer.message(
+        Message.REPORT_SUBTITLE, first=figures.first.isoformat(), last=figures.last.isoformat()
+    )
     return report_pdf(figures, sessions, labels, text.splitlines())
 
 

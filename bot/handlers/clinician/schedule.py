@@ -139,7 +139,9 @@ async def preview(update: Update, context: BotContext) -> None:
         assert step is not None
         sample = PromptContext("Sam", 1, _days(item.due_at, ended, zone), 5.0, 4.0)
         if step.template is None:
-            text = f"(questionnaire: {step.instrument})"
+            text = services.prompts.renderer.message(
+                Message.CLINICIAN_PREVIEW_QUESTIONNAIRE, instrument=step.instrument or ""
+            )
         else:
             text = services.prompts.renderer.prompt(step.template, **sample.variables())
         steps.append({"when": format_local(item.due_at, zone), "id": step.id, "text": text})
