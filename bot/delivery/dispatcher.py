@@ -100,13 +100,9 @@ class Dispatcher:
         """Digest-tier alerts for patients who have not checked in for days."""
         services = self._services
         for patient in services.store.onboarded_patients():
-            clinic = services.store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+            clinic = services.store.clinics.clinic_of(patient)
             if clinic is not None and patient.timezone:
                 services.alerts.missed_checkins(patient, clinic, services.checkins.today(patient))
-
-    def replan(self) -> None:
-        """Plan again at the next tick (after settings change, or a jump of the clock)."""
-        self._planned_at = None
 
     async def _deliver(self, row: OutboxMessage, now: datetime, report: TickReport) -> None:
         assert row.id is not None

@@ -122,7 +122,7 @@ class AlertDesk:
     def after_checkin(self, patient: Patient, note: str | None, day: date) -> list[Alert]:
         """Pain above baseline, or low mood, on the last N check-ins in a row; symptoms in
         the note."""
-        clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+        clinic = self._store.clinics.clinic_of(patient)
         if clinic is None:
             return []
         raised = self._streaks(patient, clinic) + self.symptoms_in(patient, note, day)

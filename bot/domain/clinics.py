@@ -8,7 +8,7 @@ only ever reach patients of their own clinic.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
@@ -134,11 +134,8 @@ class Clinics:
         return self._store.clinics.patients_of(clinician.clinic_id)
 
     def asks_headache(self, patient: Patient) -> bool:
-        clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+        clinic = self._store.clinics.clinic_of(patient)
         return clinic is not None and clinic.ask_headache
-
-    def clinicians_caring_for(self, patient: Patient) -> list[Clinician]:
-        return self._store.clinics.clinicians_of(patient.clinic_id) if patient.clinic_id else []
 
     def contact(self, clinic_id: int | None, fallback: ClinicContact) -> ClinicContact:
         """The clinic's details for patient messages. The default clinic is the deployment's
@@ -209,9 +206,6 @@ class Clinics:
                 detail=detail[:200],
             )
         )
-
-    def now(self) -> datetime:
-        return self._clock.now()
 
     def patient_left(self, patient: Patient) -> None:
         """What the clinic keeps when a patient deletes their data: that they left."""

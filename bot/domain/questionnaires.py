@@ -53,10 +53,9 @@ class Questionnaires:
 
     def for_patient(self, patient: Patient, key: str) -> Instrument | None:
         """PHQ-9 becomes PHQ-8 where the clinic has no same-day follow-up."""
-        if key == "phq9" and patient.clinic_id:
-            clinic = self._store.clinics.clinic(patient.clinic_id)
-            if clinic is not None and clinic.use_phq8:
-                key = "phq8"
+        clinic = self._store.clinics.clinic_of(patient) if key == "phq9" else None
+        if clinic is not None and clinic.use_phq8:
+            key = "phq8"
         return self.instruments.get(key)
 
     def start(

@@ -167,7 +167,7 @@ class Scheduler:
     def protocol_for(self, patient: Patient) -> tuple[str, int | None]:
         """The protocol a new session of this patient follows: theirs, their clinic's default,
         or the deployment's; the newest version the clinic has."""
-        clinic = self._store.clinics.clinic(patient.clinic_id) if patient.clinic_id else None
+        clinic = self._store.clinics.clinic_of(patient)
         for key in (patient.protocol, clinic.default_protocol if clinic else None):
             if key and (found := self.catalog.current(patient.clinic_id, key)) is not None:
                 return key, found[1]

@@ -32,6 +32,10 @@ class ClinicQueries:
         with self._session() as session:
             return session.get(Clinic, clinic_id)
 
+    def clinic_of(self, patient: Patient) -> Clinic | None:
+        """The patient's clinic (None for a patient who joined before clinics existed)."""
+        return self.clinic(patient.clinic_id) if patient.clinic_id else None
+
     def clinic_named(self, name: str) -> Clinic | None:
         with self._session() as session:
             query = select(Clinic).where(func.lower(Clinic.name) == name.strip().lower())
