@@ -8,6 +8,7 @@ value given, because the value may be the bot token.
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+BotMode = Literal["polling", "webhook"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     scheduled_per_second: int = Field(default=20, ge=1, le=29)
     send_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Running several copies (issue #11): how updates arrive, and how instances share work.
+    bot_mode: BotMode = "polling"
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    instance_name: str = Field(default_factory=socket.gethostname, min_length=1, max_length=64)
+    claim_lease_seconds: float = Field(default=60.0, ge=5, le=3600)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -111,15 +121,25 @@ class Settings(BaseSettings):
     def _lower_case_region(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _lower_case_mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("first_clinician_id", mode="before")
+    @field_validator("first_clinician_id", "webhook_secret", mode="before")
     @classmethod
     def _empty_means_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("instance_name", mode="before")
+    @classmethod
+    def _empty_means_host_name(cls, value: object) -> object:
+        return socket.gethostname() if value in ("", None) else value
 
     @field_validator("prompts_dir", "content_dir", mode="before")
     @classmethod
