@@ -71,7 +71,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(ReplyFirstRateLimiter())
+        .rate_limiter(ReplyFirstRateLimiter(settings.telegram_per_second))
         .post_init(_register_command_menu)
         .post_shutdown(_close_storage)
     )

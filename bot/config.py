@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     checkin_reminder_minutes: int = Field(default=120, ge=0, le=24 * 60)
     journal_window_hours: float = Field(default=6.0, gt=0, le=48)
     dispatch_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    telegram_per_second: int = Field(default=30, ge=1, le=30)
     scheduled_per_second: int = Field(default=20, ge=1, le=29)
     send_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # Running several copies (issue #11): how updates arrive, and how instances share work.

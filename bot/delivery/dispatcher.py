@@ -63,6 +63,7 @@ class Dispatcher:
         self._clinicians = ClinicianNotifier(services, bot)
         self._planned_at: datetime | None = None
         self._last_sent: dict[int, datetime] = {}
+        self.last_tick_at: datetime | None = None  # for health checks: is delivery alive?
         # Rows a crashed process had handed to Telegram without recording; counted, for tests
         # and the logs, because each may reach its patient a second time.
         self.released_after_restart = services.store.outbox.release_unfinished()
@@ -94,6 +95,7 @@ class Dispatcher:
             budget -= 1
             await self._deliver(row, now, report)
         report.clinician_messages = await self._clinicians.tick(now)
+        self.last_tick_at = now
         return report
 
     def _look_for_silence(self) -> None:
