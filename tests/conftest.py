@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.config import REPOSITORY_ROOT, Settings, load_settings
@@ -19,6 +15,7 @@ from bot.localbot import LocalBot, Person
 from bot.logs import CHATTY_LIBRARIES, configure_logging
 from bot.storage import Store, create_database_engine, prepare_schema
 from bot.storage.database import upgrade_to_latest
+from tests.databases import empty_database
 
 pytest_plugins = ["tests.clinic_journeys"]
 
@@ -28,24 +25,13 @@ START = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh database per test: SQLite by default; with ``TEST_POSTGRES_URL`` (a server, e.g.
-    ``postgresql+psycopg://postgres@127.0.0.1:55432/postgres``) a new PostgreSQL database."""
-    server = os.environ.get("TEST_POSTGRES_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = create_database_engine(url)
-    upgrade_to_latest(engine)  # what `python -m bot db upgrade` does for a shared database
-    engine.dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A fresh database per test, upgraded to the newest schema: SQLite by default; with
+    ``TEST_POSTGRES_URL`` a new PostgreSQL database on that server (see tests/databases.py)."""
+    with empty_database(tmp_path) as url:
+        engine = create_database_engine(url)
+        upgrade_to_latest(engine)  # what `python -m bot db upgrade` does for a shared database
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture
