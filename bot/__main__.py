@@ -10,29 +10,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, WebhookSettings, load_settings
 from bot.domain.clinics import ClinicError, Clinics
 from bot.domain.content import ContentError, Library
 from bot.domain.instruments import InstrumentError, load_instruments
 from bot.domain.protocols import ProtocolError, load_protocols
 from bot.domain.safety import SafetyRulesError, Screener
 from bot.domain.safety.measure import LabelledFileError, format_report, meets, read_labelled, score
+from bot.domain.safety.training import DEVELOPMENT_SET, TrainingError, train_files, write_model
 from bot.file_problems import FileProblems
 from bot.logs import configure_logging
 from bot.prompts import PromptsError, template_globals
 from bot.render import Renderer
 from bot.storage import SchemaOutOfDateError, Store, create_database_engine, prepare_schema
 from bot.storage.database import alembic_config, upgrade_to_latest
+from bot.webhook import WebhookError, listening_socket, run_webhook
 
 EXPECTED_FAILURES = (
     ConfigError,
@@ -57,11 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(settings: Settings, _arguments: argparse.Namespace) -> int:
     token = settings.require_token()
-    configure_logging(settings.log_level, secrets=[token])
-    application = build_application(settings, SystemClock(), token=token)
-    log.info("starting in polling mode")
+    webhook = settings.require_webhook() if settings.bot_mode == "webhook" else None
+    secrets = [token] if webhook is None else [token, webhook.secret]
+    configure_logging(settings.log_level, secrets=secrets)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        if webhook is None:
+            application = build_application(settings, SystemClock(), token=token)
+            log.info("starting in polling mode")
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+        else:
+            _run_webhook(settings, webhook, token)
+    except WebhookError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except InvalidToken:
         print(
             "error: Telegram did not accept TELEGRAM_BOT_TOKEN; check it with @BotFather.",
@@ -75,6 +87,18 @@ def run(settings: Settings, _arguments: argparse.Namespace) -> int:
         )
         return 2
     return 0
+
+
+def _run_webhook(settings: Settings, webhook: WebhookSettings, token: str) -> None:
+    """Webhook mode: the port is taken first, so a port in use fails before anything starts."""
+    sock = listening_socket(webhook.listen, webhook.port)
+    try:
+        application = build_application(settings, SystemClock(), token=token)
+    except BaseException:
+        sock.close()
+        raise
+    log.info("starting in webhook mode")
+    asyncio.run(run_webhook(application, webhook, sock))
 
 
 def console(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -94,6 +118,21 @@ def safety_check(settings: Settings, arguments: argparse.Namespace) -> int:
     scores = score(screener, read_labelled(arguments.file))
     print(format_report(scores, arguments.file))
     return 0 if meets(scores, recall=arguments.recall, false_alarms=arguments.false_alarms) else 1
+
+
+def safety_train(settings: Settings, arguments: argparse.Namespace) -> int:
+    """Train the second screen on labelled messages and write prompts/safety/model.json."""
+    rules = settings.prompts_dir / "safety" / "rules.yaml"
+    output = arguments.output or rules.with_name("model.json")
+    try:
+        result = train_files(rules, arguments.data, arguments.folds, arguments.false_alarms)
+    except TrainingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    write_model(output, result)
+    print(result.summary())
+    print(f"written to {output}")
+    return 0
 
 
 def protocols_check(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -192,6 +231,30 @@ def db_upgrade(settings: Settings, _arguments: argparse.Namespace) -> int:
     return 0
 
 
+def health(settings: Settings, _arguments: argparse.Namespace) -> int:
+    """For a container's health check: the database answers and this instance (INSTANCE_NAME)
+    ticked recently, judged like ``/healthz``. Exit 0 when healthy, 1 when not."""
+    from bot.health import assess, database_is_reachable
+
+    engine = create_database_engine(settings.database_url)
+    last_tick_at = None
+    reachable = database_is_reachable(engine)
+    if reachable:
+        try:
+            last_tick_at = Store(engine).coordination.last_seen(settings.instance_name)
+        except SQLAlchemyError as error:  # e.g. a schema that was never upgraded
+            print(
+                f"error: the database could not be read ({type(error).__name__})", file=sys.stderr
+            )
+            reachable = False
+    engine.dispose()
+    report = assess(
+        reachable, last_tick_at, SystemClock().now(), settings.dispatch_interval_seconds
+    )
+    print(json.dumps(report.as_json()))
+    return 0 if report.healthy else 1
+
+
 def db_revision(settings: Settings, arguments: argparse.Namespace) -> int:
     """Write a migration for the model changes, compared against an up-to-date database."""
     from alembic import command
@@ -229,6 +292,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(action=run)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)").set_defaults(action=run)
+    commands.add_parser(
+        "health", help="exit 0 if the database answers and this instance ticked recently"
+    ).set_defaults(action=health)
     console_parser = commands.add_parser(
         "console", help="try the bot in this terminal, with no Telegram account or token"
     )
@@ -247,6 +313,23 @@ def _parser() -> argparse.ArgumentParser:
         "--false-alarms", type=float, default=0.03, help="highest acceptable false-alarm rate"
     )
     check.set_defaults(action=safety_check)
+    training = safety_commands.add_parser(
+        "train", help="train the second screen on labelled messages (needs the [train] extra)"
+    )
+    training.add_argument(
+        "data", type=Path, nargs="?", default=DEVELOPMENT_SET, help=f"default: {DEVELOPMENT_SET}"
+    )
+    training.add_argument(
+        "--output", type=Path, help="default: model.json beside prompts/safety/rules.yaml"
+    )
+    training.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    training.add_argument(
+        "--false-alarms",
+        type=float,
+        default=0.015,
+        help="highest estimated false-alarm rate of rules and model together",
+    )
+    training.set_defaults(action=safety_train)
     _add_check(
         commands,
         "protocols",

@@ -11,8 +11,10 @@ import re
 import socket
 from dataclasses import dataclass
 from datetime import time
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -24,6 +26,9 @@ REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,80}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 BotMode = Literal["polling", "webhook"]
+# Telegram's rule for setWebhook's secret_token: 1-256 characters, only A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+HEALTH_PATH = "/healthz"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,17 @@ class ClinicContact:
     name: str = ""
     phone: str = ""
     hours: str = ""
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """What webhook mode needs, checked together: where Telegram posts, and how we listen."""
+
+    url: str
+    path: str
+    secret: str
+    listen: str
+    port: int
 
 
 class ConfigError(Exception):
@@ -168,6 +184,67 @@ class Settings(BaseSettings):
                 "(see .env.example), or try the bot without one: python -m bot console"
             )
         return self.telegram_bot_token.get_secret_value()
+
+    def require_webhook(self) -> WebhookSettings:
+        """The webhook settings, or one ConfigError line naming every problem (never a value:
+        the secret must not be printed, and a URL path sometimes holds the token)."""
+        problems = [
+            problem
+            for problem in (_webhook_url_problem(self.webhook_url), self._webhook_secret_problem())
+            if problem
+        ]
+        if problems:
+            raise ConfigError("Configuration problem (BOT_MODE=webhook): " + "; ".join(problems))
+        assert self.webhook_secret is not None  # checked above
+        return WebhookSettings(
+            url=self.webhook_url,
+            path=urlsplit(self.webhook_url).path or "/",
+            secret=self.webhook_secret.get_secret_value(),
+            listen=self.webhook_listen,
+            port=self.webhook_port,
+        )
+
+    def _webhook_secret_problem(self) -> str:
+        if self.webhook_secret is None:
+            return (
+                "WEBHOOK_SECRET is not set: choose a random code of up to 256 letters, digits, "
+                "_ or - (Telegram sends it with every update so forged requests can be refused)"
+            )
+        if not WEBHOOK_SECRET_PATTERN.match(self.webhook_secret.get_secret_value()):
+            return "WEBHOOK_SECRET must be 1-256 characters, only A-Z, a-z, 0-9, _ and -"
+        return ""
+
+
+def _webhook_url_problem(url: str) -> str:
+    """Telegram only posts to https; plain http is allowed for this machine (tests, a local
+    Bot API such as the emulator)."""
+    if not url:
+        return "WEBHOOK_URL is not set: give the public https:// address Telegram should post to"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return "WEBHOOK_URL is not a valid URL"
+    if not host or any(character.isspace() for character in url):
+        return "WEBHOOK_URL is not a valid URL"
+    if parts.scheme == "http" and not is_loopback_host(host):
+        return "WEBHOOK_URL must start with https:// (http:// only for 127.0.0.1, ::1 or localhost)"
+    if parts.scheme not in ("https", "http"):
+        return "WEBHOOK_URL must start with https://"
+    if parts.path.rstrip("/") == HEALTH_PATH:
+        return f"WEBHOOK_URL must not end in {HEALTH_PATH}, which is the health endpoint"
+    return ""
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: an address only this machine can reach."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(env_file: Path | str | None = ".env", **overrides: object) -> Settings:

@@ -303,8 +303,24 @@ class BotApiEmulator:
 
     @property
     def webhook_url(self) -> str:
-        """The URL the bot set with setWebhook ("" if none). It is never called."""
+        """The URL the bot set with setWebhook ("" if none). Only a URL on this machine
+        (127.0.0.1, ::1, localhost) is called; see ``webhook_pushing``."""
         return self._state.webhook.url
+
+    @property
+    def webhook_pushing(self) -> bool:
+        """Whether updates are being POSTed to the webhook (set, on this machine, running)."""
+        return self._state.pusher.active
+
+    @property
+    def webhook_retry_delay(self) -> float:
+        """Seconds before an update the webhook did not accept (non-2xx, no answer) is sent
+        again; something new (an update, setWebhook) retries at once."""
+        return self._state.pusher.retry_delay
+
+    @webhook_retry_delay.setter
+    def webhook_retry_delay(self, seconds: float) -> None:
+        self._state.pusher.retry_delay = seconds
 
     @property
     def settings(self) -> dict[str, dict[str, Any]]:

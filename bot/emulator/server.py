@@ -8,7 +8,8 @@ Routes, like api.telegram.org:
 
 Every request is appended to ``state.calls`` when it arrives and completed when answered. The
 socket is created and bound here, explicitly to 127.0.0.1, so the emulator can never be reached
-from another machine; the server makes no outbound connections.
+from another machine. Its only outbound connections are webhook pushes to this machine
+(``webhook.py``), running while the server does.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class ApiServer:
             await runner.cleanup()
             raise
         self._runner, self._socket = runner, sock
+        self._state.pusher.follow()  # a webhook set before a restart is pushed to again
 
     async def stop(self) -> None:
         """Release waiting requests and close the socket."""
@@ -113,6 +115,7 @@ class ApiServer:
             return
         self._stopping.set()
         self._state.updates.close()
+        await self._state.pusher.stop()
         runner, sock = self._runner, self._socket
         self._runner = self._socket = None
         await runner.cleanup()

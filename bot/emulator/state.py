@@ -18,6 +18,7 @@ from bot.emulator.files import FileStore
 from bot.emulator.models import ApiCall, ChatEvent, EventKind
 from bot.emulator.queries import QueryRegistry
 from bot.emulator.updates import UpdateQueue
+from bot.emulator.webhook import WebhookPusher
 
 Clock = Callable[[], float]
 
@@ -51,12 +52,15 @@ class BotIdentity:
 
 @dataclass
 class WebhookConfig:
-    """What setWebhook stored. The emulator never calls the URL (no outbound connections)."""
+    """What setWebhook stored, and the last failed delivery. Only a URL on this machine is
+    ever called (see ``webhook.py``)."""
 
     url: str = ""
     secret_token: str | None = None
     max_connections: int = 40
     allowed_updates: list[str] = field(default_factory=list)
+    last_error_date: int | None = None
+    last_error_message: str | None = None
 
 
 class EmulatorState:
@@ -73,6 +77,7 @@ class EmulatorState:
         self.queries = QueryRegistry()
         self.commands = CommandStore()
         self.webhook = WebhookConfig()
+        self.pusher = WebhookPusher(self)
         self.settings: dict[str, dict[str, Any]] = {}
         self.calls: list[ApiCall] = []
 

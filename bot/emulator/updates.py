@@ -6,6 +6,7 @@
   already queued), and an omitted value keeps the previous setting.
 * A long poll returns as soon as an update arrives; a newer ``getUpdates`` terminates an older
   one still waiting with 409 Conflict, which is how Telegram reveals two running bot instances.
+* While a webhook is set, the pusher takes the oldest update, and removes it once delivered.
 """
 
 from __future__ import annotations
@@ -58,6 +59,23 @@ class UpdateQueue:
             self._pending.append({"update_id": update_id, kind: payload})
             self._notify()
         return update_id
+
+    def oldest(self) -> dict[str, Any] | None:
+        """A copy of the oldest queued update, the next a webhook is given."""
+        return dict(self._pending[0]) if self._pending else None
+
+    def remove(self, update_id: int) -> None:
+        """A webhook accepted this update: forget it (no-op if already gone)."""
+        self._pending = [u for u in self._pending if u["update_id"] != update_id]
+
+    def wake(self) -> None:
+        """Wake everyone waiting for news (the webhook changed); long polls just wait again."""
+        self._notify()
+
+    async def wait_for_change(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Return when an update arrives or ``wake`` is called, or after ``timeout`` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout)
 
     def set_allowed(self, allowed: list[str]) -> None:
         """Apply ``allowed_updates`` (an empty list restores the default set)."""

@@ -1,7 +1,8 @@
 """Getting updates: getUpdates (long polling) and the webhook methods.
 
-A webhook is only *recorded*: the emulator never opens outbound connections, so updates keep
-queueing (visible as ``pending_update_count``) and getUpdates answers 409 while one is set.
+getUpdates answers 409 while any webhook is set. A webhook on this machine (127.0.0.1, ::1,
+localhost; plain http allowed there) is pushed every update (see ``webhook.py``); any other URL is
+only *recorded*, and its updates keep queueing (visible as ``pending_update_count``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from bot.emulator import limits
 from bot.emulator.errors import bad_request, conflict
 from bot.emulator.state import EmulatorState
+from bot.emulator.webhook import is_loopback_url
 
 
 async def get_updates(state: EmulatorState, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -34,10 +36,13 @@ async def get_updates(state: EmulatorState, params: dict[str, Any]) -> list[dict
 async def set_webhook(state: EmulatorState, params: dict[str, Any]) -> bool:
     """setWebhook: an empty url removes the webhook, like Telegram."""
     url = params.get("url") or ""
-    if url and not url.lower().startswith("https://"):
+    plain_http_here = url.lower().startswith("http://") and is_loopback_url(url)
+    if url and not (url.lower().startswith("https://") or plain_http_here):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
     if params.get("drop_pending_updates"):
         state.updates.drop_pending()
+    if url != state.webhook.url:
+        state.webhook.last_error_date = state.webhook.last_error_message = None
     state.webhook.url = url
     state.webhook.secret_token = params.get("secret_token")
     state.webhook.max_connections = params.get("max_connections") or 40
@@ -45,6 +50,7 @@ async def set_webhook(state: EmulatorState, params: dict[str, Any]) -> bool:
     if allowed is not None:
         state.webhook.allowed_updates = list(allowed)
         state.updates.set_allowed(allowed)
+    state.pusher.follow()
     return True
 
 
@@ -54,6 +60,7 @@ async def delete_webhook(state: EmulatorState, params: dict[str, Any]) -> bool:
         state.updates.drop_pending()
     state.webhook.url = ""
     state.webhook.secret_token = None
+    state.pusher.follow()
     return True
 
 
@@ -68,6 +75,9 @@ async def get_webhook_info(state: EmulatorState, params: dict[str, Any]) -> dict
         info["max_connections"] = state.webhook.max_connections
         if state.webhook.allowed_updates:
             info["allowed_updates"] = state.webhook.allowed_updates
+        if state.webhook.last_error_date is not None:
+            info["last_error_date"] = state.webhook.last_error_date
+            info["last_error_message"] = state.webhook.last_error_message
     return info
 
 
