@@ -58,6 +58,7 @@ def build_application(
         )
     library = load_content(settings)
     services = build_services(settings, clock, Store(engine), prompts, library)
+    limiter = ReplyFirstRateLimiter(settings.telegram_per_second)
 
     builder = (
         ApplicationBuilder()
@@ -71,7 +72,7 @@ def build_application(
             )
         )
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(ReplyFirstRateLimiter(settings.telegram_per_second))
+        .rate_limiter(limiter)
         .post_init(_register_command_menu)
         .post_shutdown(_close_storage)
     )
@@ -85,7 +86,7 @@ def build_application(
         builder = builder.concurrent_updates(update_processor)
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
-    application.bot_data[DISPATCHER_KEY] = Dispatcher(services, application.bot)
+    application.bot_data[DISPATCHER_KEY] = Dispatcher(services, application.bot, limiter)
     register_handlers(application)
     if dispatch_on_timer:
         if application.job_queue is None:
@@ -174,4 +175,5 @@ async def _register_command_menu(application: BotApplication) -> None:
 
 
 async def _close_storage(application: BotApplication) -> None:
+    dispatcher_of(application).stop()
     services_of(application).store.engine.dispose()

@@ -114,6 +114,7 @@ async def test_a_crash_while_sending_sends_that_message_again_and_counts_it(
         )
     await local_bot.restart()
     assert local_bot.dispatcher.released_after_restart == 1
+    local_bot.clock.advance(timedelta(seconds=1))  # one message a second in a chat
     report = await local_bot.tick()
     assert report.sent == 1
     texts_in_chat = [m.text for m in local_bot.emulator.bot_messages(ana.user_id)]

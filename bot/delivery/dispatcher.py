@@ -12,6 +12,12 @@ What each Telegram answer means for a row:
     waiting for them is cancelled; no retries;
   * timeout, network trouble or a 5xx: retried with growing waits, then failed with the reason;
   * 400 (a malformed message): failed at once with the reason; retrying would not help.
+
+Several instances may tick against one database. Each claims rows for itself (a lease, see
+``Outbox``), takes over rows whose claimant died, and sends at most its share of the
+scheduled budget, so the bot as a whole stays inside Telegram's limit however many run.
+Planning and telling clinicians are done by one instance at a time (a lease each), and a 429
+pauses scheduled sending in every instance until Telegram's ``retry_after`` has passed.
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum
 
 from telegram import Bot, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.clinicians import ClinicianNotifier
 from bot.delivery.compose import Later, NotNeeded, Outgoing, compose
-from bot.delivery.limiter import SCHEDULED, retry_after_seconds
+from bot.delivery.limiter import SCHEDULED, ReplyFirstRateLimiter, retry_after_seconds
 from bot.domain.alerts import Kind as AlertKind
 from bot.domain.planning import Status, plan_reminder
 from bot.handlers.errors import describe
@@ -36,11 +43,17 @@ log = logging.getLogger(__name__)
 
 # How often the days ahead are planned again (also whenever the clock jumps backwards).
 PLAN_EVERY = timedelta(minutes=10)
-# Telegram asks for no more than one message a second in one chat.
-PER_CHAT_GAP = timedelta(seconds=1)
+# Rows claimed at once: few enough to be sent well inside one claim's lease.
+CLAIM_BATCH = 50
 # Retries after timeouts and server errors: 30 s, 2 min, 8 min, then the row fails.
 MAX_ATTEMPTS = 4
 FIRST_BACKOFF = timedelta(seconds=30)
+# Leases shared by all instances on one database.
+PLANNER = "planner"
+CLINICIANS = "clinicians"
+FLOOD_WAIT = "telegram-flood-wait"
+# An instance that has not ticked for this long no longer counts towards the shared budget.
+ALIVE_WITHIN = timedelta(seconds=10)
 
 
 @dataclass
@@ -53,20 +66,32 @@ class TickReport:
     blocked: int = 0
     deferred: int = 0  # waiting for the patient to answer another question first
     clinician_messages: int = 0
+    taken_over: int = 0  # claims of an instance that died, back in the queue
+    held_until: datetime | None = None  # Telegram's flood control pauses scheduled sending
     reasons: list[str] = field(default_factory=list)
 
 
+class Sent(Enum):
+    YES = "yes"
+    NO = "no"
+    SLOW_DOWN = "slow_down"  # Telegram's flood control: nothing more this tick
+
+
 class Dispatcher:
-    def __init__(self, services: Services, bot: Bot) -> None:
+    def __init__(
+        self, services: Services, bot: Bot, limiter: ReplyFirstRateLimiter | None = None
+    ) -> None:
         self._services = services
         self._bot = bot
+        self._limiter = limiter
         self._clinicians = ClinicianNotifier(services, bot)
         self._planned_at: datetime | None = None
-        self._last_sent: dict[int, datetime] = {}
+        self.instance = services.settings.instance_name
+        self._lease = timedelta(seconds=services.settings.claim_lease_seconds)
         self.last_tick_at: datetime | None = None  # for health checks: is delivery alive?
-        # Rows a crashed process had handed to Telegram without recording; counted, for tests
-        # and the logs, because each may reach its patient a second time.
-        self.released_after_restart = services.store.outbox.release_unfinished()
+        # Rows this instance had handed to Telegram without recording before it stopped;
+        # counted, for tests and the logs, because each may reach its patient a second time.
+        self.released_after_restart = services.store.outbox.release_claims_of(self.instance)
         if self.released_after_restart:
             log.warning(
                 "%d planned message(s) were being sent when the bot last stopped; "
@@ -76,27 +101,71 @@ class Dispatcher:
 
     async def tick(self, now: datetime) -> TickReport:
         report = TickReport()
-        outbox = self._services.store.outbox
-        if self._planned_at is None or not PLAN_EVERY > now - self._planned_at >= timedelta(0):
-            self._services.scheduler.plan_everyone()
-            self._look_for_silence()
-            self._planned_at = now
-        report.missed = outbox.mark_missed(now)
-        self._services.store.expire_responses(now)
-        budget = self._services.settings.scheduled_per_second
-        for row in outbox.due(now, limit=budget * 5):
-            if budget == 0:
-                break
-            last = self._last_sent.get(row.patient_id)
-            if last is not None and now - last < PER_CHAT_GAP and now >= last:
-                continue
-            if row.id is None or not outbox.claim(row.id, now):
-                continue
-            budget -= 1
-            await self._deliver(row, now, report)
-        report.clinician_messages = await self._clinicians.tick(now)
+        services = self._services
+        coordination = services.store.coordination
+        coordination.heartbeat(self.instance, now)
+        report.taken_over = services.store.outbox.take_over_lapsed(now)
+        if report.taken_over:
+            log.warning(
+                "%d message(s) claimed by an instance that stopped are sent again "
+                "(one may arrive twice)",
+                report.taken_over,
+            )
+        if coordination.acquire(PLANNER, self.instance, now, self._lease):
+            self._plan_if_due(now)
+        else:
+            self._planned_at = None  # another instance plans; plan at once if that changes
+        report.missed = services.store.outbox.mark_missed(now)
+        services.store.expire_responses(now)
+        await self._send_due(now, report)
+        if coordination.acquire(CLINICIANS, self.instance, now, self._lease):
+            report.clinician_messages = await self._clinicians.tick(now)
         self.last_tick_at = now
         return report
+
+    def stop(self) -> None:
+        """Hand back the shared leases, so another instance takes over without waiting."""
+        for name in (PLANNER, CLINICIANS):
+            self._services.store.coordination.release(name, self.instance)
+
+    def _plan_if_due(self, now: datetime) -> None:
+        """The days ahead, every ten minutes (and whenever the clock jumps backwards)."""
+        if self._planned_at is not None and PLAN_EVERY > now - self._planned_at >= timedelta(0):
+            return
+        self._services.scheduler.plan_everyone()
+        self._look_for_silence()
+        self._planned_at = now
+
+    async def _send_due(self, now: datetime, report: TickReport) -> None:
+        coordination = self._services.store.coordination
+        outbox = self._services.store.outbox
+        report.held_until = coordination.held_until(FLOOD_WAIT, now)
+        if report.held_until is not None:
+            return
+        instances = coordination.live_instances(now, ALIVE_WITHIN)
+        if self._limiter is not None:
+            self._limiter.share_among(instances)
+        budget = max(1, self._services.settings.scheduled_per_second // instances)
+        sent_now: set[int] = set()  # patients: one message a second in a chat
+        while budget > 0:
+            batch = outbox.claim_due(
+                now, min(budget, CLAIM_BATCH), self.instance, self._lease, not_for=sent_now
+            )
+            if not batch:
+                return
+            for position, row in enumerate(batch):
+                assert row.id is not None
+                if row.patient_id in sent_now or budget == 0:
+                    outbox.unclaim(row.id)
+                    continue
+                budget -= 1
+                outcome = await self._deliver(row, now, report)
+                if outcome is Sent.YES:
+                    sent_now.add(row.patient_id)
+                elif outcome is Sent.SLOW_DOWN:
+                    for unsent in batch[position + 1 :]:
+                        outbox.unclaim(unsent.id or 0)
+                    return
 
     def _look_for_silence(self) -> None:
         """Digest-tier alerts for patients who have not checked in for days."""
@@ -106,7 +175,7 @@ class Dispatcher:
             if clinic is not None and patient.timezone:
                 services.alerts.missed_checkins(patient, clinic, services.checkins.today(patient))
 
-    async def _deliver(self, row: OutboxMessage, now: datetime, report: TickReport) -> None:
+    async def _deliver(self, row: OutboxMessage, now: datetime, report: TickReport) -> Sent:
         assert row.id is not None
         services = self._services
         outbox = services.store.outbox
@@ -114,11 +183,11 @@ class Dispatcher:
         if patient is None or not patient.active:
             outbox.finish(row.id, Status.CANCELLED, reason="the patient is not reachable")
             report.skipped += 1
-            return
+            return Sent.NO
         if services.scheduler.is_paused(patient, now):
             outbox.finish(row.id, Status.SKIPPED, reason="paused")
             report.skipped += 1
-            return
+            return Sent.NO
         try:
             message = compose(services, row, patient)
         except Exception as error:  # a broken template must not leave the row half-claimed
@@ -127,21 +196,24 @@ class Dispatcher:
             )
             report.failed += 1
             log.error("a planned message could not be written: %s\n%s", *describe(error))
-            return
+            return Sent.NO
         if isinstance(message, Later):
             outbox.retry_at(row.id, now + message.wait, reason=message.reason)
             report.deferred += 1
-            return
+            return Sent.NO
         if isinstance(message, NotNeeded):
             outbox.finish(row.id, Status.SKIPPED, reason=message.reason)
             report.skipped += 1
-            return
+            return Sent.NO
         try:
             sent = await self._send(patient, message)
         except RetryAfter as refused:
-            wait = timedelta(seconds=retry_after_seconds(refused))
-            outbox.retry_at(row.id, now + wait, reason="Telegram asked us to slow down")
+            # Flood control is for the whole bot: every instance pauses scheduled sending.
+            until = now + timedelta(seconds=retry_after_seconds(refused))
+            outbox.retry_at(row.id, until, reason="Telegram asked us to slow down")
+            services.store.coordination.hold_until(FLOOD_WAIT, self.instance, until)
             report.retried += 1
+            return Sent.SLOW_DOWN
         except Forbidden:
             self._patient_unreachable(patient, row.id)
             report.blocked += 1
@@ -154,6 +226,8 @@ class Dispatcher:
         else:
             self._record_sent(row, patient, message, sent, now)
             report.sent += 1
+            return Sent.YES
+        return Sent.NO
 
     async def _send(self, patient: Patient, message: Outgoing) -> int:
         timeout = self._services.settings.send_timeout_seconds
@@ -183,7 +257,6 @@ class Dispatcher:
         assert row.id is not None
         services = self._services
         services.store.outbox.finish(row.id, Status.SENT, sent_at=now, message_id=message_id)
-        self._last_sent[row.patient_id] = now
         if message.question_of is not None:
             services.conversations.remember_question(message.question_of, message_id)
         if message.reminder_after is not None:
@@ -213,7 +286,7 @@ class Dispatcher:
     ) -> None:
         assert row.id is not None
         outbox = self._services.store.outbox
-        attempts = row.attempts + 1  # the claim counted this attempt in the database
+        attempts = row.attempts  # the claim counted this attempt
         if attempts >= MAX_ATTEMPTS:
             outbox.finish(row.id, Status.FAILED, reason=_reason("gave up after retries", error))
             patient = self._services.store.patient(row.patient_id)

@@ -7,6 +7,9 @@ inside the limiter: its 429 goes back to the dispatcher, which puts the row back
 for the time Telegram named. Replies still retry a 429 themselves, and only the reply that was
 refused waits. The dispatcher sends at most ``scheduled_per_second`` a second (20 by default),
 which leaves head-room under Telegram's 30 a second for replies.
+
+With several instances, Telegram's limit is still one budget for the whole bot: each
+instance takes an equal share of it (``share_among``), and of the scheduled budget.
 """
 
 from __future__ import annotations
@@ -32,7 +35,22 @@ JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 class ReplyFirstRateLimiter(BaseRateLimiter[int]):
     def __init__(self, overall_per_second: int = OVERALL_PER_SECOND) -> None:
+        self._limit = overall_per_second
+        self._instances = 1
         self._overall = AsyncLimiter(overall_per_second, 1)
+
+    @property
+    def per_second(self) -> float:
+        """This instance's share of the bot's overall limit."""
+        return self._limit / self._instances
+
+    def share_among(self, instances: int) -> None:
+        """``instances`` copies of the bot are running: take one equal share of the limit.
+        Requests already waiting finish under the old share."""
+        instances = max(1, instances)
+        if instances != self._instances:
+            self._instances = instances
+            self._overall = AsyncLimiter(self.per_second, 1)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

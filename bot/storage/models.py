@@ -334,6 +334,10 @@ class OutboxMessage(SQLModel, table=True):
     status: str = Field(max_length=16)
     attempts: int = 0
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which instance is sending the row, and until when its claim holds; after that another
+    # instance takes the row over (the claimant is presumed dead).
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -378,3 +382,26 @@ class QuestionnaireResponse(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     total: int | None = None
     band: str | None = Field(default=None, max_length=40)
+
+
+class Lease(SQLModel, table=True):
+    """Work only one instance may do at a time (planning, telling clinicians), or a pause
+    all instances keep (Telegram's flood control). Whoever holds a lease renews it each tick;
+    when it lapses, another instance may take it."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Instance(SQLModel, table=True):
+    """A running copy of the bot, seen at each dispatcher tick: how many share the budget,
+    and whether this one is alive (``python -m bot health``)."""
+
+    __tablename__ = "instances"
+
+    name: str = Field(primary_key=True, max_length=64)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    seen_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,23 +1,28 @@
 """The outbox: every planned message as a row, and the few atomic moves a row can make.
 
 A row is claimed with a conditional UPDATE (``... WHERE status = 'planned'``) whose row count
-says whether this process won it, which works the same on SQLite and PostgreSQL and never lets
-two dispatchers send one row.
+says whether this instance won it, which works the same on SQLite and PostgreSQL and never lets
+two dispatchers send one row. A claim is a lease: it names the instance and holds until
+``lease_until``. An instance that dies mid-send leaves its row claimed; once the lease has run
+out, any instance takes it back into the queue (and the instance itself does so at once when it
+starts again under the same name).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.planning import Kind, Planned, Status
 from bot.storage.database import transaction
 from bot.storage.models import OutboxMessage
 
+# Telegram asks for no more than one message a second in one chat.
+PER_CHAT_GAP = timedelta(seconds=1)
 # Statuses a row can no longer leave, apart from being answered.
 FINISHED = (Status.SENT, Status.MISSED, Status.FAILED, Status.CANCELLED, Status.SKIPPED)
 
@@ -98,32 +103,31 @@ class Outbox:
         with self._session() as session:
             return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
-    def release_unfinished(self) -> int:
-        """At start-up: rows a previous process claimed but never recorded as sent.
+    def release_claims_of(self, instance: str) -> int:
+        """At start-up: rows this instance claimed before it stopped, never recorded as sent
+        (and rows claimed by a release that did not yet name its instance).
 
         They go back to the queue. Telegram has no idempotency key, so one of them may already
         have reached the patient: that is the one duplicate a crash can cause.
         """
+        return self._release(
+            or_(col(OutboxMessage.claimed_by) == instance, col(OutboxMessage.claimed_by).is_(None))
+        )
+
+    def take_over_lapsed(self, now: datetime) -> int:
+        """Rows whose claimant has not finished them within its lease: it is presumed dead."""
+        return self._release(
+            or_(col(OutboxMessage.lease_until) <= now, col(OutboxMessage.lease_until).is_(None))
+        )
+
+    def _release(self, whose: object) -> int:
         query = (
             update(OutboxMessage)
-            .where(col(OutboxMessage.status) == Status.SENDING)
-            .values(status=Status.PLANNED, claimed_at=None)
+            .where(col(OutboxMessage.status) == Status.SENDING, whose)  # type: ignore[arg-type]
+            .values(status=Status.PLANNED, claimed_at=None, claimed_by=None, lease_until=None)
         )
         with self._session() as session:
             return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
-
-    def due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        with self._session() as session:
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == Status.PLANNED,
-                    col(OutboxMessage.due_at) <= now,
-                )
-                .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
-                .limit(limit)
-            )
-            return list(session.exec(query))
 
     def next_due_at(self) -> datetime | None:
         """When the earliest waiting row falls due (for simulations that skip idle time)."""
@@ -136,14 +140,72 @@ class Outbox:
             )
             return session.exec(query).first()
 
-    def claim(self, row_id: int, now: datetime) -> bool:
+    def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        instance: str,
+        lease: timedelta,
+        *,
+        not_for: Iterable[int] = (),
+    ) -> list[OutboxMessage]:
+        """Claim up to ``limit`` due rows for ``instance``, oldest first, in one statement.
+
+        On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so instances claiming at
+        the same moment take different rows instead of queueing behind each other (SQLite has
+        one writer at a time and ignores the clause). Patients who were sent something in the
+        last second wait, as do the patients ``not_for`` names: Telegram asks for one message a
+        second in a chat.
+        """
+        just_sent = select(OutboxMessage.patient_id).where(
+            col(OutboxMessage.sent_at) > now - PER_CHAT_GAP, col(OutboxMessage.sent_at) <= now
+        )
+        candidates = (
+            select(OutboxMessage.id)
+            .where(
+                col(OutboxMessage.status) == Status.PLANNED,
+                col(OutboxMessage.due_at) <= now,
+                col(OutboxMessage.patient_id).not_in(just_sent),
+                col(OutboxMessage.patient_id).not_in(list(not_for)),
+            )
+            .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         query = (
             update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == Status.PLANNED)
-            .values(status=Status.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            .where(
+                col(OutboxMessage.id).in_(candidates.scalar_subquery()),
+                col(OutboxMessage.status) == Status.PLANNED,
+            )
+            .values(
+                status=Status.SENDING,
+                claimed_at=now,
+                claimed_by=instance,
+                lease_until=now + lease,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage)
         )
         with self._session() as session:
-            return int(session.execute(query).rowcount) == 1  # type: ignore[attr-defined]
+            claimed = list(session.scalars(query))
+        return sorted(claimed, key=lambda row: (row.due_at, row.id or 0))
+
+    def unclaim(self, row_id: int) -> None:
+        """Put a claimed row back untouched, as if it had not been claimed at all."""
+        query = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == Status.SENDING)
+            .values(
+                status=Status.PLANNED,
+                claimed_at=None,
+                claimed_by=None,
+                lease_until=None,
+                attempts=OutboxMessage.attempts - 1,
+            )
+        )
+        with self._session() as session:
+            session.execute(query)
 
     def finish(
         self,
@@ -159,6 +221,7 @@ class Outbox:
             if row is None:
                 return
             row.status, row.reason = status, reason
+            row.claimed_by, row.lease_until = None, None
             if sent_at is not None:
                 row.sent_at, row.telegram_message_id = sent_at, message_id
 
@@ -168,6 +231,7 @@ class Outbox:
             row = session.get(OutboxMessage, row_id)
             if row is not None:
                 row.status, row.due_at, row.reason = Status.PLANNED, due_at, reason
+                row.claimed_by, row.lease_until = None, None
 
     def get(self, row_id: int) -> OutboxMessage | None:
         with self._session() as session:
