@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Settings, is_loopback_host
 from bot.delivery import Dispatcher, ReplyFirstRateLimiter
 from bot.domain.content import ContentError, Library
 from bot.handlers import CLINICIAN_COMMANDS, COMMANDS, register_handlers
@@ -76,7 +75,7 @@ def build_application(
         .post_init(_register_command_menu)
         .post_shutdown(_close_storage)
     )
-    if is_loopback(settings.telegram_api_base_url):
+    if is_loopback_host(urlsplit(settings.telegram_api_base_url).hostname or ""):
         # A Bot API on this machine (the emulator, a local server) is reached directly, never
         # through a proxy that the environment happens to name.
         builder = builder.request(
@@ -103,16 +102,6 @@ def load_content(settings: Settings) -> Library:
         return Library.load(settings.content_dir)
     except ContentError as error:
         raise PromptsError(f"the article library cannot be used: {error}") from None
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_commands_match(prompts: Prompts) -> None:

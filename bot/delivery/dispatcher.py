@@ -22,6 +22,7 @@ pauses scheduled sending in every instance until Telegram's ``retry_after`` has 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -112,7 +113,9 @@ class Dispatcher:
                 report.taken_over,
             )
         if coordination.acquire(PLANNER, self.instance, now, self._lease):
-            self._plan_if_due(now)
+            # Planning everyone takes a while with many patients: off the event loop, so
+            # replies to patients (a crisis reply above all) are never kept waiting by it.
+            await asyncio.to_thread(self._plan_if_due, now)
         else:
             self._planned_at = None  # another instance plans; plan at once if that changes
         report.missed = services.store.outbox.mark_missed(now)
@@ -133,7 +136,7 @@ class Dispatcher:
         if self._planned_at is not None and PLAN_EVERY > now - self._planned_at >= timedelta(0):
             return
         self._services.scheduler.plan_everyone()
-        self._look_for_silence()
+        self._services.alerts.look_for_silence()
         self._planned_at = now
 
     async def _send_due(self, now: datetime, report: TickReport) -> None:
@@ -166,14 +169,6 @@ class Dispatcher:
                     for unsent in batch[position + 1 :]:
                         outbox.unclaim(unsent.id or 0)
                     return
-
-    def _look_for_silence(self) -> None:
-        """Digest-tier alerts for patients who have not checked in for days."""
-        services = self._services
-        for patient in services.store.onboarded_patients():
-            clinic = services.store.clinics.clinic_of(patient)
-            if clinic is not None and patient.timezone:
-                services.alerts.missed_checkins(patient, clinic, services.checkins.today(patient))
 
     async def _deliver(self, row: OutboxMessage, now: datetime, report: TickReport) -> Sent:
         assert row.id is not None

@@ -22,6 +22,7 @@ from statistics import mean
 
 from bot.clock import Clock
 from bot.domain.safety.concerns import Concern
+from bot.domain.timezones import local_date
 from bot.storage import Alert, CheckIn, Clinic, Patient, Store
 
 BASELINE_CHECKINS = 3
@@ -172,17 +173,28 @@ class AlertDesk:
         ]
         return [alert for alert in raised if alert is not None]
 
-    def missed_checkins(self, patient: Patient, clinic: Clinic, today: date) -> Alert | None:
+    def look_for_silence(self) -> int:
+        """Digest-tier alerts for everyone who has not checked in for their clinic's number
+        of days; a few queries in all, however many patients. Returns how many were raised."""
+        clinics = {clinic.id: clinic for clinic in self._store.clinics.clinics()}
+        latest = self._store.latest_checkin_dates()
+        raised = 0
+        for patient in self._store.onboarded_patients():
+            clinic = clinics.get(patient.clinic_id)
+            if clinic is None or not patient.timezone:
+                continue
+            today = local_date(self._clock.now(), patient.timezone)
+            alert = self.missed_checkins(patient, clinic, today, latest.get(patient.id or 0))
+            raised += alert is not None
+        return raised
+
+    def missed_checkins(
+        self, patient: Patient, clinic: Clinic, today: date, last_checkin: date | None
+    ) -> Alert | None:
         """No check-in for the clinic's number of days (counted from joining, at first)."""
         if patient.onboarded_at is None:
             return None
-        latest = self._store.checkins_between(
-            patient.id or 0, today - timedelta(days=clinic.missed_days), today
-        )
-        if latest:
-            return None
-        earlier = self._store.checkins_between(patient.id or 0, date.min, today)
-        since = earlier[-1].local_date if earlier else patient.onboarded_at.date()
+        since = last_checkin if last_checkin is not None else patient.onboarded_at.date()
         if (today - since).days < clinic.missed_days:
             return None
         return self.raise_alert(patient, Kind.NO_CHECKINS, since.isoformat())

@@ -6,6 +6,7 @@ baseline), computed from their local dates.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean
@@ -35,15 +36,34 @@ class PatientLine:
     discharged: bool
 
 
+@dataclass(frozen=True)
+class RosterPage:
+    lines: list[PatientLine]
+    number: int
+    pages: int
+    total: int
+
+
 class ClinicSummaries:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
-    def lines(self, clinician: Clinician) -> list[PatientLine]:
+    def page(self, clinician: Clinician, number: int, size: int) -> RosterPage:
+        """One page of the clinic's patients (by code); figures only for the patients shown,
+        so a clinic of thousands costs no more than a clinic of ten. ``number`` is clamped
+        to the pages there are."""
         patients = self._store.clinics.patients_of(clinician.clinic_id)
-        open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id)
-        return [self._line(patient, open_alerts) for patient in patients]
+        pages = max(1, -(-len(patients) // size))
+        number = min(max(number, 1), pages)
+        shown = patients[(number - 1) * size : number * size]
+        open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id) if shown else []
+        return RosterPage(
+            lines=[self._line(patient, open_alerts) for patient in shown],
+            number=number,
+            pages=pages,
+            total=len(patients),
+        )
 
     def _line(self, patient: Patient, open_alerts: list[Any]) -> PatientLine:
         today = self._today(patient)
@@ -126,17 +146,16 @@ class ClinicSummaries:
         patients = {p.id: p for p in self._store.clinics.patients_of(clinician.clinic_id)}
         active = [p for p in patients.values() if p.discharged_at is None and p.onboarded_at]
         yesterday = {p.id: self._today(p) - timedelta(days=1) for p in active}
-        not_checked_in = [
-            p.code
-            for p in active
-            if not self._store.checkins_between(p.id or 0, yesterday[p.id], yesterday[p.id])
-        ]
-        sessions = [
-            p.code
-            for p in active
-            for s in self._store.sessions(p.id or 0)
-            if s.ended_at is not None and since <= s.ended_at <= now
-        ]
+        checked_in = (
+            self._store.clinics.checkin_days(
+                clinician.clinic_id, min(yesterday.values()), max(yesterday.values())
+            )
+            if yesterday
+            else set()
+        )
+        not_checked_in = [p.code for p in active if (p.id, yesterday[p.id]) not in checked_in]
+        ended = Counter(self._store.clinics.sessions_ended(clinician.clinic_id, since, now))
+        sessions = [p.code for p in active for _ in range(ended[p.id or 0])]
 
         def describe(alert: Any) -> dict[str, str]:
             patient = patients.get(alert.patient_id)

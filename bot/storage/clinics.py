@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, func, select
@@ -11,8 +11,10 @@ from sqlmodel import Session, col, func, select
 from bot.storage.database import transaction
 from bot.storage.models import (
     AuditEntry,
+    CheckIn,
     Clinic,
     Clinician,
+    DosingSession,
     Invite,
     Patient,
     ProtocolVersion,
@@ -99,6 +101,36 @@ class ClinicQueries:
             query = (
                 select(Patient).where(Patient.clinic_id == clinic_id).order_by(col(Patient.code))
             )
+            return list(session.exec(query))
+
+    def checkin_days(self, clinic_id: int, first: date, last: date) -> set[tuple[int, date]]:
+        """(patient id, local date) of every check-in of the clinic's patients on local dates
+        from ``first`` to ``last``: one query for a whole clinic."""
+        query = (
+            select(CheckIn.patient_id, CheckIn.local_date)
+            .join(Patient, col(Patient.id) == col(CheckIn.patient_id))
+            .where(
+                Patient.clinic_id == clinic_id,
+                col(CheckIn.local_date) >= first,
+                col(CheckIn.local_date) <= last,
+            )
+        )
+        with self._session() as session:
+            return {(patient_id, day) for patient_id, day in session.exec(query)}
+
+    def sessions_ended(self, clinic_id: int, since: datetime, until: datetime) -> list[int]:
+        """The patient id of each session of the clinic's patients that ended in
+        [since, until] (one entry per session): one query for a whole clinic."""
+        query = (
+            select(DosingSession.patient_id)
+            .join(Patient, col(Patient.id) == col(DosingSession.patient_id))
+            .where(
+                Patient.clinic_id == clinic_id,
+                col(DosingSession.ended_at) >= since,
+                col(DosingSession.ended_at) <= until,
+            )
+        )
+        with self._session() as session:
             return list(session.exec(query))
 
     def code_taken(self, clinic_id: int, code: str) -> bool:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.domain.planning import Kind, Planned, Status
@@ -25,6 +27,15 @@ from bot.storage.models import OutboxMessage
 PER_CHAT_GAP = timedelta(seconds=1)
 # Statuses a row can no longer leave, apart from being answered.
 FINISHED = (Status.SENT, Status.MISSED, Status.FAILED, Status.CANCELLED, Status.SKIPPED)
+
+
+@dataclass(frozen=True)
+class StandingRow:
+    """What planning needs to know of an outbox row that already exists."""
+
+    status: str
+    due_at: datetime
+    expires_at: datetime
 
 
 class Outbox:
@@ -39,32 +50,72 @@ class Outbox:
     ) -> None:
         """Add each item, or move its row if it is still waiting; rows already sent (or
         missed, or cancelled) stay as they are, so planning again never sends twice."""
+        items = list(items)
+        try:
+            self._plan(patient_id, items, reminder_of)
+        except IntegrityError:
+            # Another instance planned the same row at the same moment; it exists now, and
+            # planning again only moves it if it is still waiting.
+            self._plan(patient_id, items, reminder_of)
+
+    def _plan(self, patient_id: int, items: list[Planned], reminder_of: int | None) -> None:
         with self._session() as session:
-            for item in items:
-                row = session.exec(
+            existing = {
+                row.dedupe_key: row
+                for row in session.exec(
                     select(OutboxMessage).where(
                         OutboxMessage.patient_id == patient_id,
-                        OutboxMessage.dedupe_key == item.key,
+                        col(OutboxMessage.dedupe_key).in_([item.key for item in items]),
                     )
-                ).first()
+                )
+            }
+            for item in items:
+                row = existing.get(item.key)
                 if row is None:
-                    session.add(
-                        OutboxMessage(
-                            patient_id=patient_id,
-                            dedupe_key=item.key,
-                            kind=item.kind,
-                            session_id=item.session_id,
-                            protocol=item.protocol,
-                            step_id=item.step_id,
-                            local_date=item.local_date,
-                            reminder_of=reminder_of,
-                            due_at=item.due_at,
-                            expires_at=item.expires_at,
-                            status=Status.PLANNED,
-                        )
-                    )
+                    existing[item.key] = row = _new_row(patient_id, item, reminder_of)
+                    session.add(row)
                 elif row.status == Status.PLANNED:
                     row.due_at, row.expires_at = item.due_at, item.expires_at
+
+    def standing(
+        self, patient_ids: list[int], keys: set[str]
+    ) -> dict[tuple[int, str], StandingRow]:
+        """The outbox rows these patients already have under these keys, in one query (the
+        unique index on patient and key serves it), so planning everyone can skip the rows
+        that already stand as planned."""
+        if not patient_ids or not keys:
+            return {}
+        query = select(
+            OutboxMessage.patient_id,
+            OutboxMessage.dedupe_key,
+            OutboxMessage.status,
+            OutboxMessage.due_at,
+            OutboxMessage.expires_at,
+        ).where(
+            col(OutboxMessage.patient_id).in_(patient_ids),
+            col(OutboxMessage.dedupe_key).in_(sorted(keys)),
+        )
+        with self._session() as session:
+            return {
+                (patient_id, key): StandingRow(status, due_at, expires_at)
+                for patient_id, key, status, due_at, expires_at in session.exec(query)
+            }
+
+    def add_new(self, planned: dict[int, list[Planned]]) -> bool:
+        """New rows for patients who have none of these keys yet, in one transaction; False
+        (and nothing added) if any of them exists by now, so the caller can plan those
+        patients one at a time instead."""
+        rows = [
+            _new_row(patient_id, item) for patient_id, items in planned.items() for item in items
+        ]
+        if not rows:
+            return True
+        try:
+            with self._session() as session:
+                session.add_all(rows)
+        except IntegrityError:
+            return False
+        return True
 
     def cancel_waiting(
         self,
@@ -282,3 +333,19 @@ class Outbox:
                 .limit(1)
             )
             return session.exec(query).first()
+
+
+def _new_row(patient_id: int, item: Planned, reminder_of: int | None = None) -> OutboxMessage:
+    return OutboxMessage(
+        patient_id=patient_id,
+        dedupe_key=item.key,
+        kind=item.kind,
+        session_id=item.session_id,
+        protocol=item.protocol,
+        step_id=item.step_id,
+        local_date=item.local_date,
+        reminder_of=reminder_of,
+        due_at=item.due_at,
+        expires_at=item.expires_at,
+        status=Status.PLANNED,
+    )

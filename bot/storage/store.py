@@ -8,15 +8,12 @@ after the session has closed.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from bot.domain.planning import Planned, Status
 from bot.storage.alerts import AlertQueries
 from bot.storage.clinics import ClinicQueries
 from bot.storage.coordination import Coordination
@@ -47,15 +44,6 @@ PATIENT_TABLES: tuple[Any, ...] = (
     SafetyPlanPart,
     QuestionnaireResponse,
 )
-
-
-@dataclass(frozen=True)
-class StandingRow:
-    """What planning needs to know of an outbox row that already exists."""
-
-    status: str
-    due_at: datetime
-    expires_at: datetime
 
 
 class Store:
@@ -167,6 +155,14 @@ class Store:
                 .order_by(col(CheckIn.local_date))
             )
             return list(session.exec(query))
+
+    def latest_checkin_dates(self) -> dict[int, date]:
+        """Each patient's most recent check-in date, in one grouped query for everyone."""
+        with self._session() as session:
+            query = select(CheckIn.patient_id, func.max(CheckIn.local_date)).group_by(
+                col(CheckIn.patient_id)
+            )
+            return {patient_id: latest for patient_id, latest in session.exec(query)}
 
     # Safety ---------------------------------------------------------------------------------
 
@@ -286,61 +282,6 @@ class Store:
                 select(func.count()).select_from(Patient).where(col(Patient.id) == patient.id)
             ).one()
             return counts
-
-    # Planning in bulk -------------------------------------------------------------------------
-
-    def outbox_rows(
-        self, patient_ids: list[int], keys: set[str]
-    ) -> dict[tuple[int, str], StandingRow]:
-        """The outbox rows these patients already have under these keys, in one query (the
-        unique index on patient and key serves it), so planning everyone can skip the rows
-        that already stand as planned."""
-        if not patient_ids or not keys:
-            return {}
-        query = select(
-            OutboxMessage.patient_id,
-            OutboxMessage.dedupe_key,
-            OutboxMessage.status,
-            OutboxMessage.due_at,
-            OutboxMessage.expires_at,
-        ).where(
-            col(OutboxMessage.patient_id).in_(patient_ids),
-            col(OutboxMessage.dedupe_key).in_(sorted(keys)),
-        )
-        with self._session() as session:
-            return {
-                (patient_id, key): StandingRow(status, due_at, expires_at)
-                for patient_id, key, status, due_at, expires_at in session.exec(query)
-            }
-
-    def add_outbox_rows(self, planned: dict[int, list[Planned]]) -> bool:
-        """New rows for patients who have none of these keys yet, in one transaction; False
-        (and nothing added) if any of them exists by now, so the caller can plan those
-        patients one at a time instead."""
-        rows = [
-            OutboxMessage(
-                patient_id=patient_id,
-                dedupe_key=item.key,
-                kind=item.kind,
-                session_id=item.session_id,
-                protocol=item.protocol,
-                step_id=item.step_id,
-                local_date=item.local_date,
-                due_at=item.due_at,
-                expires_at=item.expires_at,
-                status=Status.PLANNED,
-            )
-            for patient_id, items in planned.items()
-            for item in items
-        ]
-        if not rows:
-            return True
-        try:
-            with self._session() as session:
-                session.add_all(rows)
-        except IntegrityError:
-            return False
-        return True
 
     # Questionnaires ---------------------------------------------------------------------------
 

@@ -29,20 +29,17 @@ async def _send_page(update: Update, context: BotContext, page: int) -> None:
     clinician = await clinician_only(update, context)
     if clinician is None:
         return
-    lines = context.services.clinic_summaries.lines(clinician)
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    context.services.clinics.audit(clinician, "list patients", detail=f"page {page}")
+    shown = context.services.clinic_summaries.page(clinician, page, PAGE_SIZE)
+    context.services.clinics.audit(clinician, "list patients", detail=f"page {shown.number}")
     await send(
         update,
         context,
         Message.CLINICIAN_PATIENTS,
-        keyboards.patients_pages(context.services.prompts.ui, page, pages),
-        lines=shown,
-        page=page,
-        pages=pages,
-        total=len(lines),
+        keyboards.patients_pages(context.services.prompts.ui, shown.number, shown.pages),
+        lines=shown.lines,
+        page=shown.number,
+        pages=shown.pages,
+        total=shown.total,
     )
 
 
