@@ -13,6 +13,7 @@ from bot.domain.local_time import to_local
 from bot.emulator import FaultKind
 from bot.localbot import LocalBot
 from bot.storage import OutboxMessage
+from tests.instances import seed_patients
 from tests.journeys import texts
 from tests.scheduling_journeys import (
     finish_session_now,
@@ -290,3 +291,29 @@ async def test_a_reply_refused_because_the_bot_was_blocked_marks_the_patient_ina
     await ana.says("/journal")
     assert patient_of(local_bot, ana).active is False
     assert not [r for r in outbox_of(local_bot, ana) if r.status == "planned"]
+
+
+async def test_when_many_are_due_at_once_nobody_is_last_every_day(local_bot: LocalBot) -> None:
+    patients = seed_patients(local_bot, 60, checkin_at=time(9, 30))
+    last_each_day = []
+    first_morning = local_bot.clock.now().replace(hour=9, minute=0)
+    for day in range(3):
+        local_bot.clock.set(first_morning + timedelta(days=day))
+        await local_bot.tick()  # plans the day
+        local_bot.clock.set(local_bot.clock.now().replace(hour=9, minute=30))
+        for _second in range(3):  # 20 a second: three seconds for all 60
+            await local_bot.tick()
+            local_bot.clock.advance(timedelta(seconds=1))
+        sent_last = {
+            row.patient_id
+            for patient_id in patients
+            for row in local_bot.store().outbox.for_patient(patient_id)
+            if row.status == "sent" and row.sent_at == local_bot.clock.now() - timedelta(seconds=1)
+        }
+        assert len(sent_last) == 20
+        last_each_day.append(sent_last)
+    counts = {len(local_bot.emulator.bot_messages(user_id)) for user_id in patients.values()}
+    assert counts == {3}
+    # The last twenty change from day to day instead of being the same people every morning.
+    assert len(last_each_day[0] & last_each_day[1]) < 15
+    assert len(last_each_day[1] & last_each_day[2]) < 15

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, or_, update
+from sqlalchemy import BigInteger, ColumnElement, Engine, cast, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,10 @@ from bot.storage.models import OutboxMessage
 
 # Telegram asks for no more than one message a second in one chat.
 PER_CHAT_GAP = timedelta(seconds=1)
+# The daily turn of rows due at one moment: a prime ring, a factor and a step inside it.
+TURN_RING = 1_000_003
+TURN_FACTOR = 618_034  # about the golden ratio of the ring: neighbouring ids land far apart
+TURN_STEP = 386_093
 # Statuses a row can no longer leave, apart from being answered.
 FINISHED = (Status.SENT, Status.MISSED, Status.FAILED, Status.CANCELLED, Status.SKIPPED)
 
@@ -204,7 +208,9 @@ class Outbox:
 
         On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so instances claiming at
         the same moment take different rows instead of queueing behind each other (SQLite has
-        one writer at a time and ignores the clause). Patients who were sent something in the
+        one writer at a time and ignores the clause). Rows due at the same moment go out in
+        an order that turns every day (``_daily_turn``), so that when thousands share one time,
+        nobody is the last every morning. Patients who were sent something in the
         last second wait, as do the patients ``not_for`` names: Telegram asks for one message a
         second in a chat.
         """
@@ -219,7 +225,7 @@ class Outbox:
                 col(OutboxMessage.patient_id).not_in(just_sent),
                 col(OutboxMessage.patient_id).not_in(list(not_for)),
             )
-            .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+            .order_by(col(OutboxMessage.due_at), _daily_turn(now), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -349,3 +355,11 @@ def _new_row(patient_id: int, item: Planned, reminder_of: int | None = None) -> 
         expires_at=item.expires_at,
         status=Status.PLANNED,
     )
+
+
+def _daily_turn(now: datetime) -> ColumnElement[int]:
+    """A place in the queue for each patient that moves every day: the patient id scrambled
+    (a multiple modulo a prime) and shifted by a day-dependent step around that ring."""
+    day = now.date().toordinal()
+    scrambled = cast(col(OutboxMessage.patient_id), BigInteger) * TURN_FACTOR
+    return (scrambled + day * TURN_STEP) % TURN_RING
