@@ -116,7 +116,7 @@ def safety_check(settings: Settings, arguments: argparse.Namespace) -> int:
     """Score the screening rules on a labelled file, as the test suite does."""
     screener = Screener.load(settings.prompts_dir / "safety" / "rules.yaml")
     scores = score(screener, read_labelled(arguments.file))
-    print(format_report(scores, arguments.file))
+    print(format_report(scores, arguments.file, details=not arguments.figures_only))
     return 0 if meets(scores, recall=arguments.recall, false_alarms=arguments.false_alarms) else 1
 
 
@@ -302,15 +302,20 @@ def _parser() -> argparse.ArgumentParser:
         "--script", type=Path, metavar="FILE", help="type the lines of FILE instead of the keyboard"
     )
     console_parser.set_defaults(action=console)
-    safety = commands.add_parser("safety", help="check the safety screening rules")
+    safety = commands.add_parser("safety", help="check the safety screening, retrain its model")
     safety_commands = safety.add_subparsers(title="safety commands", required=True)
     check = safety_commands.add_parser(
-        "check", help="score the rules on a labelled CSV file (columns: label,text)"
+        "check", help="score rules and model on a labelled CSV file (columns: label,text)"
     )
     check.add_argument("file", type=Path, help="e.g. tests/safety_data/development.csv")
     check.add_argument("--recall", type=float, default=0.95, help="lowest acceptable recall")
     check.add_argument(
         "--false-alarms", type=float, default=0.03, help="highest acceptable false-alarm rate"
+    )
+    check.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="print the figures without the messages (for a held-out set, which must stay unseen)",
     )
     check.set_defaults(action=safety_check)
     training = safety_commands.add_parser(

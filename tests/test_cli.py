@@ -102,6 +102,12 @@ def test_safety_check_fails_when_the_rules_miss_too_much(tmp_path: Path):
     result = run_bot(tmp_path, "safety", "check", str(labelled))
     assert result.returncode == 1
     assert "crisis: recall 0.0% (0/1)" in result.stdout
+    assert "what a lovely sunny morning" in result.stdout  # the miss, to learn from
+    # A held-out set is measured without showing its messages, so they stay unseen.
+    figures = run_bot(tmp_path, "safety", "check", "--figures-only", str(labelled))
+    assert figures.returncode == 1
+    assert "crisis: recall 0.0% (0/1)" in figures.stdout
+    assert "lovely" not in figures.stdout
 
 
 def test_safety_check_explains_a_malformed_file(tmp_path: Path):

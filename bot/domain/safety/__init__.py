@@ -1,9 +1,12 @@
 """Safety screening of the free text patients send.
 
 Detection is data, not code: the phrases, patterns, exceptions and spelling table live in
-``prompts/safety/rules.yaml``, which clinicians extend. This package is the engine: it
-normalises text (:mod:`.normalise`), loads and checks the rules (:mod:`.rules`), screens
-messages (:mod:`.screener`) and measures the rules on labelled messages (:mod:`.measure`).
+``prompts/safety/rules.yaml``, which clinicians extend, and the weights of a second, less
+literal screen in ``prompts/safety/model.json``, trained from the labelled development set.
+This package is the engine: it normalises text (:mod:`.normalise`), loads and checks the rules
+(:mod:`.rules`) and the model (:mod:`.model`, over the features of :mod:`.features`), screens
+messages with both (:mod:`.screener`), measures them on labelled messages (:mod:`.measure`) and
+retrains the model (:mod:`.training`, which alone needs scikit-learn).
 """
 
 from bot.domain.safety.concerns import Concern, Match

@@ -93,6 +93,9 @@ class RuleSet:
     normaliser: Normaliser
     exceptions: re.Pattern[str] | None
     rules: tuple[Rule, ...]
+    # Each list under ``lists:`` as a pattern of its own, in file order: the concepts the
+    # second screen reads as features (see ``features.py``).
+    concepts: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def prepare(self, text: str) -> str:
         """The normalised text with everyday figures of speech cut out."""
@@ -147,6 +150,7 @@ class _Compiler:
     def compile(self, spec: RulesSpec) -> RuleSet:
         normaliser = self._normaliser(spec.spelling)
         lists: dict[str, str] = {}
+        concepts: list[tuple[str, re.Pattern[str]]] = []
         for name, items in spec.lists.items():
             bodies = []
             for index, item in enumerate(items):
@@ -155,6 +159,8 @@ class _Compiler:
                 except PhraseError as error:
                     self._problem(("lists", name, index), str(error))
             lists[name] = alternation(bodies)
+            if bodies:
+                concepts.append((name, re.compile(rf"\b{lists[name]}\b")))
         exceptions = self._matcher(spec.exceptions, ("exceptions",), normaliser, lists)
         rules: list[Rule] = []
         first_line: dict[str, int] = {}
@@ -178,7 +184,12 @@ class _Compiler:
             if pattern is not None:
                 rules.append(Rule(rule.id, rule.concern, rule.description, pattern, together))
         rules.sort(key=lambda rule: rule.concern.urgency)  # stable: file order within a concern
-        return RuleSet(normaliser=normaliser, exceptions=exceptions, rules=tuple(rules))
+        return RuleSet(
+            normaliser=normaliser,
+            exceptions=exceptions,
+            rules=tuple(rules),
+            concepts=tuple(concepts),
+        )
 
     def _normaliser(self, spelling: SpellingSpec) -> Normaliser:
         plain = Normaliser()
