@@ -142,6 +142,14 @@ async def test_used_expired_and_forged_invites_are_explained(local_bot, clinic, 
     assert clinic.services.onboarding.find(5_000_000_013) is None
 
 
+@pytest.mark.parametrize("code", ["Xq-kms_9dL2", "kys_ab12CD34", "r0pe-and-d1e"])
+async def test_an_invite_code_is_a_code_not_words_to_screen(local_bot, clinic, code: str) -> None:
+    """A random code can spell "kms"; it came from a link, so it gets no crisis reply."""
+    replies = texts(await local_bot.person(5_000_000_014, "Jo").says(f"/start {code}"))
+    assert "don't recognise this invite" in replies
+    assert "988" not in replies
+
+
 async def test_an_invite_used_between_opening_and_agreeing_is_explained(local_bot, clinic) -> None:
     code = await invite_code(clinic.doctor)
     first, second = local_bot.person(5_000_000_020, "Gu"), local_bot.person(5_000_000_021, "Ha")

@@ -9,6 +9,7 @@ reply that sends them to their clinic.
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -27,10 +28,15 @@ from bot.storage import Patient
 log = logging.getLogger(__name__)
 
 
+# A deep link's payload (``/start <invite code>``) is a random code from a link, not words the
+# person wrote; a code may well contain "kms" or "kys", so it is not screened.
+DEEP_LINK = re.compile(r"^/start(@\w+)?\s+[A-Za-z0-9_-]{1,64}$")
+
+
 async def screen_message(update: Update, context: BotContext) -> None:
     message = update.effective_message
     text = (message.text or message.caption) if message else None
-    if not text:
+    if not text or DEEP_LINK.match(text.strip()):
         return
     match = context.services.safety.screen(text)
     log.debug("update %s screened: %s", update.update_id, match.concern if match else "clear")
