@@ -91,14 +91,8 @@ class LocalBot:
     async def start_application(self) -> None:
         """Start the bot (a new process) against the running emulator."""
         self._processor = TrackingUpdateProcessor()
-        settings = self.settings.model_copy(
-            update={
-                "telegram_api_base_url": self.emulator.base_url,
-                "telegram_api_file_url": self.emulator.base_file_url,
-            }
-        )
         self.application = build_application(
-            settings,
+            self.settings_here(),
             self.clock,
             token=self.token,
             update_processor=self._processor,
@@ -111,6 +105,17 @@ class LocalBot:
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT)
+
+    def settings_here(self, **changes: Any) -> Settings:
+        """The settings a copy of the bot runs with here: this emulator's URLs, and ``changes``
+        (another instance's name, say)."""
+        return self.settings.model_copy(
+            update={
+                "telegram_api_base_url": self.emulator.base_url,
+                "telegram_api_file_url": self.emulator.base_file_url,
+                **changes,
+            }
+        )
 
     async def stop_application(self) -> None:
         """Stop the bot as a shutdown would, leaving the emulator (Telegram) running."""

@@ -67,15 +67,8 @@ def seed_patients(
 async def another_instance(bot: LocalBot, name: str) -> AsyncIterator[Dispatcher]:
     """A second copy of the bot on the same database and the same Telegram: it only sends
     (one copy polls for updates, as only one may), under its own instance name."""
-    settings = bot.settings.model_copy(
-        update={
-            "telegram_api_base_url": bot.emulator.base_url,
-            "telegram_api_file_url": bot.emulator.base_file_url,
-            "instance_name": name,
-        }
-    )
     application: BotApplication = build_application(
-        settings, bot.clock, token=bot.token, dispatch_on_timer=False
+        bot.settings_here(instance_name=name), bot.clock, token=bot.token, dispatch_on_timer=False
     )
     await application.initialize()
     try:
