@@ -209,7 +209,7 @@ class Outbox:
         On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so instances claiming at
         the same moment take different rows instead of queueing behind each other (SQLite has
         one writer at a time and ignores the clause). Rows due at the same moment go out in
-        an order that turns every day (``_daily_turn``), so that when thousands share one time,
+        an order that turns every day (``daily_turn``), so that when thousands share one time,
         nobody is the last every morning. Patients who were sent something in the
         last second wait, as do the patients ``not_for`` names: Telegram asks for one message a
         second in a chat.
@@ -225,7 +225,7 @@ class Outbox:
                 col(OutboxMessage.patient_id).not_in(just_sent),
                 col(OutboxMessage.patient_id).not_in(list(not_for)),
             )
-            .order_by(col(OutboxMessage.due_at), _daily_turn(now), col(OutboxMessage.id))
+            .order_by(col(OutboxMessage.due_at), daily_turn(now), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -357,7 +357,7 @@ def _new_row(patient_id: int, item: Planned, reminder_of: int | None = None) -> 
     )
 
 
-def _daily_turn(now: datetime) -> ColumnElement[int]:
+def daily_turn(now: datetime) -> ColumnElement[int]:
     """A place in the queue for each patient that moves every day: the patient id scrambled
     (a multiple modulo a prime) and shifted by a day-dependent step around that ring."""
     day = now.date().toordinal()
