@@ -158,7 +158,7 @@ class Dispatcher:
                 return
             for position, row in enumerate(batch):
                 assert row.id is not None
-                if row.patient_id in sent_now or budget == 0:
+                if row.patient_id in sent_now:
                     outbox.unclaim(row.id)
                     continue
                 budget -= 1

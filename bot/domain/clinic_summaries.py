@@ -58,24 +58,28 @@ class ClinicSummaries:
         number = min(max(number, 1), pages)
         shown = patients[(number - 1) * size : number * size]
         open_alerts = self._store.alerts.open_for_clinic(clinician.clinic_id) if shown else []
+        latest = self._store.latest_checkin_dates([patient.id or 0 for patient in shown])
         return RosterPage(
-            lines=[self._line(patient, open_alerts) for patient in shown],
+            lines=[
+                self._line(patient, open_alerts, latest.get(patient.id or 0)) for patient in shown
+            ],
             number=number,
             pages=pages,
             total=len(patients),
         )
 
-    def _line(self, patient: Patient, open_alerts: list[Any]) -> PatientLine:
+    def _line(
+        self, patient: Patient, open_alerts: list[Any], last_checkin: date | None
+    ) -> PatientLine:
         today = self._today(patient)
         checkins = self._store.checkins_between(
             patient.id or 0, today - timedelta(days=ADHERENCE_DAYS - 1), today
         )
         recent = [c for c in checkins if c.local_date > today - timedelta(days=RECENT_DAYS)]
-        every = self._store.checkins_between(patient.id or 0, date.min, today)
         return PatientLine(
             code=patient.code or "",
             first_name=patient.first_name,
-            last_checkin=every[-1].local_date if every else None,
+            last_checkin=last_checkin,
             mood_average=_average([c.mood for c in recent]),
             pain_average=_average([c.pain for c in recent]),
             adherence=round(100 * len(checkins) / ADHERENCE_DAYS),

@@ -156,12 +156,15 @@ class Store:
             )
             return list(session.exec(query))
 
-    def latest_checkin_dates(self) -> dict[int, date]:
-        """Each patient's most recent check-in date, in one grouped query for everyone."""
+    def latest_checkin_dates(self, patient_ids: list[int] | None = None) -> dict[int, date]:
+        """Each patient's most recent check-in date, in one grouped query (for everyone, or
+        for ``patient_ids``); patients who never checked in are left out."""
+        query = select(CheckIn.patient_id, func.max(CheckIn.local_date)).group_by(
+            col(CheckIn.patient_id)
+        )
+        if patient_ids is not None:
+            query = query.where(col(CheckIn.patient_id).in_(patient_ids))
         with self._session() as session:
-            query = select(CheckIn.patient_id, func.max(CheckIn.local_date)).group_by(
-                col(CheckIn.patient_id)
-            )
             return {patient_id: latest for patient_id, latest in session.exec(query)}
 
     # Safety ---------------------------------------------------------------------------------
