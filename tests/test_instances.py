@@ -168,3 +168,17 @@ async def test_each_instance_takes_an_equal_share_of_telegrams_limit(local_bot: 
     local_bot.clock.advance(timedelta(minutes=1))
     await local_bot.tick()
     assert limiter.per_second == 30
+
+
+async def test_a_claim_never_takes_more_rows_than_asked_for(local_bot: LocalBot):
+    # PostgreSQL may run an ``IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`` subquery twice
+    # in one UPDATE; the second run skips the rows the first locked and claims n more.
+    patients = seed_patients(local_bot, 120, checkin_at=CHECKIN_AT)
+    await plan_then_reach_checkin_time(local_bot)
+    outbox = local_bot.store().outbox
+    claimed: list[int] = []
+    for limit in (1, 7, 20, 50, 50):
+        batch = outbox.claim_due(local_bot.clock.now(), limit, "vm", timedelta(minutes=1))
+        assert len(batch) == min(limit, len(patients) - len(claimed))
+        claimed.extend(row.id for row in batch if row.id is not None)
+    assert len(claimed) == len(set(claimed)) == len(patients)

@@ -208,7 +208,10 @@ class Outbox:
 
         On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so instances claiming at
         the same moment take different rows instead of queueing behind each other (SQLite has
-        one writer at a time and ignores the clause). Rows due at the same moment go out in
+        one writer at a time and ignores the clause). The candidates are a materialised common
+        table expression because PostgreSQL may run an ``IN (SELECT … LIMIT n)`` subquery more
+        than once inside an ``UPDATE``, and a second run skips the rows the first one locked,
+        claiming more than ``limit``. Rows due at the same moment go out in
         an order that turns every day (``daily_turn``), so that when thousands share one time,
         nobody is the last every morning. Patients who were sent something in the
         last second wait, as do the patients ``not_for`` names: Telegram asks for one message a
@@ -228,11 +231,13 @@ class Outbox:
             .order_by(col(OutboxMessage.due_at), daily_turn(now), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("candidates")
+            .prefix_with("MATERIALIZED")
         )
         query = (
             update(OutboxMessage)
             .where(
-                col(OutboxMessage.id).in_(candidates.scalar_subquery()),
+                col(OutboxMessage.id).in_(select(candidates.c.id)),
                 col(OutboxMessage.status) == Status.PLANNED,
             )
             .values(
